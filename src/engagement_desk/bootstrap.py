@@ -1,0 +1,54 @@
+"""Build the desk: paths, database, this laptop's identity and the services. No Qt here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engagement_desk.core.clock import Clock, system_clock
+from engagement_desk.db.database import Database
+from engagement_desk.paths import AppPaths
+from engagement_desk.services.demo import DemoService
+from engagement_desk.services.devices import DeviceIdentity, DeviceService, load_or_create_device
+from engagement_desk.services.events import EventService
+from engagement_desk.services.programmes import ProgrammeService
+from engagement_desk.services.schedule import ScheduleService
+
+
+@dataclass
+class Desk:
+    """Everything a front end (GUI or CLI) needs, built once and passed down."""
+
+    paths: AppPaths
+    db: Database
+    device: DeviceIdentity
+    programmes: ProgrammeService
+    events: EventService
+    schedule: ScheduleService
+    demo: DemoService
+    devices: DeviceService
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+def open_desk(
+    paths: AppPaths, database_url: str | None = None, *, clock: Clock = system_clock
+) -> Desk:
+    paths.ensure()
+    db = Database.open(paths.database_url(database_url), backups_dir=paths.backups)
+    device = load_or_create_device(paths.device_file)
+    devices = DeviceService(db, device)
+    devices.announce()
+    programmes = ProgrammeService(db)
+    programmes.ensure_seeded()
+    events = EventService(db, device, programmes, clock)
+    return Desk(
+        paths=paths,
+        db=db,
+        device=device,
+        programmes=programmes,
+        events=events,
+        schedule=ScheduleService(events, clock),
+        demo=DemoService(db, device, programmes, events, clock),
+        devices=devices,
+    )

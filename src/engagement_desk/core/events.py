@@ -1,0 +1,119 @@
+"""Rules for an event's details: what makes a valid event, and short codes."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+
+# No 0/O, 1/I/L, 5/S or 2/Z: short codes are read aloud and typed by hand.
+SHORT_CODE_ALPHABET = "346789ABCDEFGHJKMNPQRTUVWXY"
+SHORT_CODE_LENGTH = 6
+
+
+def new_short_code() -> str:
+    return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
+
+
+def looks_like_short_code(text: str) -> bool:
+    cleaned = text.strip().upper()
+    return len(cleaned) == SHORT_CODE_LENGTH and all(c in SHORT_CODE_ALPHABET for c in cleaned)
+
+
+@dataclass(frozen=True)
+class AgendaDraft:
+    title: str
+    starts_at: datetime | None = None
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class VenueDraft:
+    name: str
+    address: str = ""
+    postcode: str = ""
+    step_free: bool = False
+    hearing_loop: bool = False
+    parking: bool = False
+    quiet_room: bool = False
+    accessible_toilet: bool = False
+    notes: str = ""
+
+    def access_summary(self) -> list[str]:
+        return venue_access_summary(self)
+
+
+@dataclass(frozen=True)
+class EventDraft:
+    """What a user typed for an event, before it is saved. Times are aware UTC."""
+
+    title: str
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    venue: VenueDraft | None = None
+    online_link: str = ""
+    capacity: int | None = None
+    description: str = ""
+    agenda: list[AgendaDraft] = field(default_factory=list)
+
+
+KINDS = ("venue", "webinar", "drop-in", "workshop")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a draft: which field, and what to do about it."""
+
+    field: str
+    message: str
+
+
+def validate_event(draft: EventDraft) -> list[Problem]:
+    problems: list[Problem] = []
+    if not draft.title.strip():
+        problems.append(Problem("title", "Give the event a title."))
+    elif len(draft.title.strip()) > 200:
+        problems.append(Problem("title", "Keep the title under 200 characters."))
+    if draft.kind not in KINDS:
+        problems.append(
+            Problem("kind", f"'{draft.kind}' is not a kind of event; use one of {', '.join(KINDS)}.")
+        )
+    if draft.starts_at.tzinfo is None or draft.ends_at.tzinfo is None:
+        raise ValueError("event times must be timezone-aware")
+    if draft.ends_at <= draft.starts_at:
+        problems.append(Problem("ends_at", "The event must end after it starts."))
+    if draft.capacity is not None and draft.capacity < 0:
+        problems.append(Problem("capacity", "Capacity cannot be negative; leave it empty for no limit."))
+    needs_venue = draft.kind != "webinar"
+    if needs_venue and (draft.venue is None or not draft.venue.name.strip()):
+        problems.append(Problem("venue", "A venue event needs a venue: choose one or type its name."))
+    if draft.kind == "webinar":
+        link = draft.online_link.strip()
+        if link and not link.lower().startswith(("https://", "http://")):
+            problems.append(
+                Problem("online_link", "The online link should start with https:// (copy it from the invitation).")
+            )
+    for number, item in enumerate(draft.agenda, start=1):
+        if not item.title.strip():
+            problems.append(Problem("agenda", f"Agenda item {number} needs a title."))
+        elif item.starts_at is not None and not (draft.starts_at <= item.starts_at <= draft.ends_at):
+            problems.append(
+                Problem("agenda", f"Agenda item {number} ('{item.title}') is outside the event's times.")
+            )
+    return problems
+
+
+def venue_access_summary(venue: object) -> list[str]:
+    """Plain words for a venue's accessibility, for listings, tickets and the .ics file."""
+    words = []
+    for attribute, label in (
+        ("step_free", "Step-free access"),
+        ("hearing_loop", "Hearing loop"),
+        ("accessible_toilet", "Accessible toilet"),
+        ("quiet_room", "Quiet room"),
+        ("parking", "Parking"),
+    ):
+        if getattr(venue, attribute, False):
+            words.append(label)
+    return words

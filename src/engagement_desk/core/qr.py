@@ -1,0 +1,22 @@
+"""QR images: make one for a payload, read codes back from an image. Pure computation."""
+
+from __future__ import annotations
+
+import qrcode
+import zxingcpp
+from PIL import Image
+from qrcode.constants import ERROR_CORRECT_M
+
+
+def make_qr_image(payload: str, *, box_size: int = 8, border: int = 4) -> Image.Image:
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=box_size, border=border)
+    code.add_data(payload)
+    code.make(fit=True)
+    image = code.make_image(fill_color="black", back_color="white").get_image()
+    return image.convert("L")
+
+
+def decode_qr(image: Image.Image) -> list[str]:
+    """Every QR code's text found in the image (empty when none)."""
+    results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    return [result.text for result in results if result.valid]

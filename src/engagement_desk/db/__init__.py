@@ -1,0 +1,1 @@
+"""Storage: typed models, the Database handle, migrations and backups."""

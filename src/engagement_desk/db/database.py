@@ -1,0 +1,158 @@
+"""One place binds the database: engine, sessions, pragmas, migrations, backups."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+class DatabaseProblem(Exception):
+    """A database the user pointed at cannot be used; the message says why in plain English."""
+
+
+class SchemaTooNew(DatabaseProblem):
+    pass
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # An acknowledged check-in must survive a crash or a power cut.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+class Database:
+    """Engine and session factory for one database URL.
+
+    Services open ``with db.session() as s, s.begin():`` per use case.
+    """
+
+    def __init__(self, url: str, *, backups_dir: Path | None = None, echo: bool = False) -> None:
+        try:
+            self.url = make_url(url)
+        except ArgumentError as exc:
+            raise DatabaseProblem(f"'{url}' is not a database address this app understands.") from exc
+        self.backups_dir = backups_dir
+        if self.is_sqlite and self.sqlite_path is not None:
+            self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        kwargs: dict[str, Any] = {"echo": echo}
+        if self.is_sqlite:
+            kwargs["connect_args"] = {"check_same_thread": False}
+        self.engine: Engine = create_engine(self.url, **kwargs)
+        if self.is_sqlite:
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.session = sessionmaker(self.engine, expire_on_commit=False)
+
+    @classmethod
+    def open(cls, url: str, *, backups_dir: Path | None = None) -> Database:
+        """Connect and bring the schema up to date (backing up first); the usual entry point."""
+        db = cls(url, backups_dir=backups_dir)
+        db.migrate()
+        return db
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        if not self.is_sqlite or self.url.database in (None, "", ":memory:"):
+            return None
+        return Path(str(self.url.database))
+
+    @property
+    def location(self) -> str:
+        """Where the data lives, for the status bar (no password)."""
+        path = self.sqlite_path
+        if path is not None:
+            return str(path)
+        return self.url.render_as_string(hide_password=True)
+
+    def _alembic_config(self) -> Config:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        return config
+
+    def schema_revision(self) -> str | None:
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    def migrate(self) -> None:
+        config = self._alembic_config()
+        script = ScriptDirectory.from_config(config)
+        head = script.get_current_head()
+        try:
+            with self.engine.connect() as connection:
+                current = MigrationContext.configure(connection).get_current_revision()
+                has_tables = bool(inspect(connection).get_table_names())
+        except (OperationalError, DatabaseError) as exc:
+            raise DatabaseProblem(
+                f"The database at {self.location} cannot be opened: it may be damaged, "
+                "locked by another program, or not a database file. Nothing was changed. "
+                f"({exc.orig})"
+            ) from exc
+        if current == head:
+            return
+        if current is not None and current not in {rev.revision for rev in script.walk_revisions()}:
+            raise SchemaTooNew(
+                f"The database at {self.location} was written by a newer version of "
+                "Engagement Desk. Install the newer version to open it; nothing was changed."
+            )
+        if has_tables and current is None:
+            raise DatabaseProblem(
+                f"The database at {self.location} holds tables that are not Engagement Desk's. "
+                "Choose another file; nothing was changed."
+            )
+        if current is not None:
+            self.backup(reason=f"before-migrating-from-{current}")
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+        log.info("database %s migrated from %s to %s", self.location, current, head)
+
+    def backup(self, target: Path | None = None, *, reason: str = "manual") -> Path | None:
+        """Copy a SQLite database consistently (online backup API). Returns the copy's path."""
+        source = self.sqlite_path
+        if source is None or not source.exists():
+            return None
+        if target is None:
+            folder = self.backups_dir or source.parent / "backups"
+            folder.mkdir(parents=True, exist_ok=True)
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+            target = folder / f"{source.stem}-{stamp}-{reason}.sqlite3"
+        with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+            src.backup(dst)
+        dst.close()
+        src.close()
+        log.info("backed up %s to %s", source, target)
+        return target
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """Shorthand for ``with db.session() as s, s.begin():``."""
+        with self.session() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,1 @@
+"""PDF documents rendered from plain summary dataclasses; reports never query the database."""

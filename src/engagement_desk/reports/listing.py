@@ -1,0 +1,106 @@
+"""The printable listing of events, for the Local Offer website and noticeboards."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+
+from engagement_desk import __version__
+from engagement_desk.core.clock import to_local
+from engagement_desk.reports.fonts import BOLD, register_fonts
+
+
+@dataclass(frozen=True)
+class ListingEntry:
+    title: str
+    kind: str
+    when: str
+    where: str
+    access: tuple[str, ...]
+    description: str
+    booking: str
+    cancelled: bool = False
+
+
+@dataclass(frozen=True)
+class ScheduleListing:
+    title: str
+    generated_at: datetime
+    entries: tuple[ListingEntry, ...]
+
+
+def _styles(base_size: float) -> dict[str, ParagraphStyle]:
+    family = register_fonts()
+    body = ParagraphStyle("body", fontName=family, fontSize=base_size, leading=base_size * 1.4)
+    return {
+        "title": ParagraphStyle(
+            "title", parent=body, fontName=BOLD, fontSize=base_size * 2, leading=base_size * 2.5
+        ),
+        "event": ParagraphStyle(
+            "event", parent=body, fontName=BOLD, fontSize=base_size * 1.35,
+            leading=base_size * 1.8, spaceBefore=base_size, textColor=colors.HexColor("#1a1a5e"),
+        ),
+        "body": body,
+        "small": ParagraphStyle("small", parent=body, fontSize=base_size * 0.9),
+    }
+
+
+def render_listing(listing: ScheduleListing, *, base_size: float = 12) -> bytes:
+    """A4 PDF bytes: each event with when, where, access and how to book."""
+    styles = _styles(base_size)
+    buffer = io.BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=listing.title,
+        author="Engagement Desk",
+        subject="Schedule of engagement events",
+        creator=f"Engagement Desk {__version__}",
+        lang="en-GB",
+    )
+    story: list[object] = [
+        Paragraph(escape(listing.title), styles["title"]),
+        Paragraph(
+            escape(f"Published {_long_date(listing.generated_at)}. "
+                   "All times are UK time."),
+            styles["small"],
+        ),
+        Spacer(1, base_size),
+    ]
+    if not listing.entries:
+        story.append(Paragraph("No events are scheduled at the moment.", styles["body"]))
+    for entry in listing.entries:
+        heading = escape(entry.title)
+        if entry.cancelled:
+            heading = f"CANCELLED: {heading}"
+        block = [
+            Paragraph(heading, styles["event"]),
+            Paragraph(f"<b>When:</b> {escape(entry.when)}", styles["body"]),
+            Paragraph(f"<b>What:</b> {escape(entry.kind)}", styles["body"]),
+            Paragraph(f"<b>Where:</b> {escape(entry.where)}", styles["body"]),
+        ]
+        if entry.access:
+            block.append(Paragraph(f"<b>Access:</b> {escape(', '.join(entry.access))}", styles["body"]))
+        if entry.description:
+            block.append(Paragraph(escape(entry.description), styles["body"]))
+        block.append(Paragraph(escape(entry.booking), styles["small"]))
+        story.append(KeepTogether(block))
+    document.build(story)
+    return buffer.getvalue()
+
+
+def _long_date(moment: datetime) -> str:
+    local = to_local(moment)
+    return f"{local.day} {local:%B %Y}"

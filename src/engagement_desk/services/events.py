@@ -1,0 +1,396 @@
+"""Events and the schedule: create, edit, cancel, list, find by id or short code."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from engagement_desk.core.clock import Clock, system_clock, to_local, week_start
+from engagement_desk.core.events import (
+    AgendaDraft,
+    EventDraft,
+    VenueDraft,
+    looks_like_short_code,
+    new_short_code,
+    validate_event,
+    venue_access_summary,
+)
+from engagement_desk.db.database import Database
+from engagement_desk.db.models import (
+    AgendaItem,
+    CheckIn,
+    Event,
+    EventKind,
+    EventStatus,
+    Registration,
+    RegistrationStatus,
+    Venue,
+)
+from engagement_desk.services import audit
+from engagement_desk.services.devices import DeviceIdentity
+from engagement_desk.services.errors import NotFound, ValidationFailed
+from engagement_desk.services.programmes import ProgrammeService
+
+
+class When(enum.StrEnum):
+    UPCOMING = "upcoming"
+    PAST = "past"
+    ALL = "all"
+
+
+@dataclass(frozen=True)
+class VenueInfo:
+    id: str
+    name: str
+    address: str
+    postcode: str
+    step_free: bool
+    hearing_loop: bool
+    parking: bool
+    quiet_room: bool
+    accessible_toilet: bool
+    notes: str
+
+    @property
+    def access(self) -> list[str]:
+        return venue_access_summary(self)
+
+    def as_draft(self) -> VenueDraft:
+        return VenueDraft(
+            name=self.name,
+            address=self.address,
+            postcode=self.postcode,
+            step_free=self.step_free,
+            hearing_loop=self.hearing_loop,
+            parking=self.parking,
+            quiet_room=self.quiet_room,
+            accessible_toilet=self.accessible_toilet,
+            notes=self.notes,
+        )
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """One line of the events list and the schedule."""
+
+    id: str
+    short_code: str
+    title: str
+    kind: EventKind
+    status: EventStatus
+    starts_at: datetime
+    ends_at: datetime
+    venue_name: str
+    capacity: int | None
+    registered: int
+    waitlisted: int
+    checked_in: int
+    walk_ins: int
+
+    @property
+    def places_left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.registered, 0)
+
+
+@dataclass(frozen=True)
+class EventDetail:
+    id: str
+    short_code: str
+    status: EventStatus
+    cancel_reason: str
+    venue: VenueInfo | None
+    draft: EventDraft
+
+
+@dataclass(frozen=True)
+class ScheduleWeek:
+    week_commencing: date
+    events: tuple[EventRow, ...]
+
+
+def _venue_info(venue: Venue) -> VenueInfo:
+    return VenueInfo(
+        id=venue.id,
+        name=venue.name,
+        address=venue.address,
+        postcode=venue.postcode,
+        step_free=venue.step_free,
+        hearing_loop=venue.hearing_loop,
+        parking=venue.parking,
+        quiet_room=venue.quiet_room,
+        accessible_toilet=venue.accessible_toilet,
+        notes=venue.notes,
+    )
+
+
+class EventService:
+    def __init__(
+        self,
+        db: Database,
+        device: DeviceIdentity,
+        programmes: ProgrammeService,
+        clock: Clock = system_clock,
+    ) -> None:
+        self._db = db
+        self._device = device
+        self._programmes = programmes
+        self._clock = clock
+
+    # ---- reading -------------------------------------------------------
+
+    def list_events(self, when: When = When.ALL, *, include_cancelled: bool = True) -> list[EventRow]:
+        now = self._clock()
+        with self._db.session() as s:
+            query = self._rows_query()
+            if when is When.UPCOMING:
+                query = query.where(Event.ends_at >= now).order_by(Event.starts_at)
+            elif when is When.PAST:
+                query = query.where(Event.ends_at < now).order_by(Event.starts_at.desc())
+            else:
+                query = query.order_by(Event.starts_at)
+            if not include_cancelled:
+                query = query.where(Event.status == EventStatus.SCHEDULED)
+            return [self._row(r) for r in s.execute(query)]
+
+    def rows_for(self, event_ids: Sequence[str]) -> list[EventRow]:
+        with self._db.session() as s:
+            query = self._rows_query().where(Event.id.in_(event_ids)).order_by(Event.starts_at)
+            return [self._row(r) for r in s.execute(query)]
+
+    def schedule(self, weeks: int = 8, *, start: date | None = None) -> list[ScheduleWeek]:
+        """The coming weeks at a glance: every week from this one, empty weeks included."""
+        first = week_start(start or to_local(self._clock()).date())
+        by_week: dict[date, list[EventRow]] = {first + timedelta(weeks=n): [] for n in range(weeks)}
+        last = first + timedelta(weeks=weeks)
+        for row in self.list_events(When.ALL):
+            monday = week_start(to_local(row.starts_at).date())
+            if first <= monday < last:
+                by_week[monday].append(row)
+        return [ScheduleWeek(monday, tuple(rows)) for monday, rows in by_week.items()]
+
+    def get(self, reference: str) -> EventDetail:
+        with self._db.session() as s:
+            event = self._find(s, reference)
+            return self._detail(event)
+
+    def resolve_id(self, reference: str) -> str:
+        with self._db.session() as s:
+            return self._find(s, reference).id
+
+    def venues(self) -> list[VenueInfo]:
+        with self._db.session() as s:
+            return [_venue_info(v) for v in s.scalars(select(Venue).order_by(Venue.name))]
+
+    # ---- writing -------------------------------------------------------
+
+    def create(self, draft: EventDraft) -> EventDetail:
+        draft = _tidy(draft)
+        problems = validate_event(draft)
+        if problems:
+            raise ValidationFailed(problems)
+        programme_id = self._programmes.ensure_seeded()
+        with self._db.session() as s, s.begin():
+            event = Event(
+                programme_id=programme_id,
+                short_code=self._unused_short_code(s),
+                title=draft.title,
+                kind=EventKind(draft.kind),
+                starts_at=draft.starts_at,
+                ends_at=draft.ends_at,
+            )
+            self._apply(s, event, draft)
+            s.add(event)
+            s.flush()
+            audit.record(s, self._device.id, "event created", "event", event.id, event.title)
+            return self._detail(event)
+
+    def update(self, event_id: str, draft: EventDraft) -> EventDetail:
+        draft = _tidy(draft)
+        problems = validate_event(draft)
+        if problems:
+            raise ValidationFailed(problems)
+        with self._db.session() as s, s.begin():
+            event = self._find(s, event_id)
+            event.title = draft.title
+            event.kind = EventKind(draft.kind)
+            event.starts_at = draft.starts_at
+            event.ends_at = draft.ends_at
+            self._apply(s, event, draft)
+            s.flush()
+            audit.record(s, self._device.id, "event edited", "event", event.id, event.title)
+            return self._detail(event)
+
+    def cancel(self, reference: str, reason: str = "") -> EventDetail:
+        with self._db.session() as s, s.begin():
+            event = self._find(s, reference)
+            event.status = EventStatus.CANCELLED
+            event.cancel_reason = reason.strip()
+            audit.record(s, self._device.id, "event cancelled", "event", event.id, reason)
+            return self._detail(event)
+
+    def reinstate(self, reference: str) -> EventDetail:
+        with self._db.session() as s, s.begin():
+            event = self._find(s, reference)
+            event.status = EventStatus.SCHEDULED
+            event.cancel_reason = ""
+            audit.record(s, self._device.id, "event reinstated", "event", event.id)
+            return self._detail(event)
+
+    # ---- helpers -------------------------------------------------------
+
+    @staticmethod
+    def _rows_query():  # type: ignore[no-untyped-def]
+        active = and_(
+            Registration.event_id == Event.id, Registration.status == RegistrationStatus.REGISTERED
+        )
+        registered = select(func.count(Registration.id)).where(active).scalar_subquery()
+        waitlisted = (
+            select(func.count(Registration.id))
+            .where(
+                Registration.event_id == Event.id,
+                Registration.status == RegistrationStatus.WAITLISTED,
+            )
+            .scalar_subquery()
+        )
+        live = and_(CheckIn.event_id == Event.id, CheckIn.undone_at.is_(None))
+        checked_in = (
+            select(func.count(func.distinct(CheckIn.registration_id))).where(live).scalar_subquery()
+        )
+        walk_ins = (
+            select(func.count(func.distinct(CheckIn.registration_id)))
+            .where(live, CheckIn.walk_in.is_(True))
+            .scalar_subquery()
+        )
+        return select(
+            Event.id,
+            Event.short_code,
+            Event.title,
+            Event.kind,
+            Event.status,
+            Event.starts_at,
+            Event.ends_at,
+            func.coalesce(Venue.name, "").label("venue_name"),
+            Event.capacity,
+            registered.label("registered"),
+            waitlisted.label("waitlisted"),
+            checked_in.label("checked_in"),
+            walk_ins.label("walk_ins"),
+        ).outerjoin(Venue, Venue.id == Event.venue_id)
+
+    @staticmethod
+    def _row(r) -> EventRow:  # type: ignore[no-untyped-def]
+        return EventRow(
+            id=r.id,
+            short_code=r.short_code,
+            title=r.title,
+            kind=r.kind,
+            status=r.status,
+            starts_at=r.starts_at,
+            ends_at=r.ends_at,
+            venue_name=r.venue_name or "",
+            capacity=r.capacity,
+            registered=r.registered,
+            waitlisted=r.waitlisted,
+            checked_in=r.checked_in,
+            walk_ins=r.walk_ins,
+        )
+
+    @staticmethod
+    def _find(s: Session, reference: str) -> Event:
+        ref = reference.strip()
+        query = select(Event).options(selectinload(Event.agenda), selectinload(Event.venue))
+        conditions = [Event.id == ref]
+        if looks_like_short_code(ref):
+            conditions.append(Event.short_code == ref.upper())
+        event = s.scalars(query.where(or_(*conditions))).first()
+        if event is None:
+            raise NotFound(
+                f"No event has the id or short code '{ref}'. "
+                "Run 'engagement-desk events list' to see them."
+            )
+        return event
+
+    @staticmethod
+    def _unused_short_code(s: Session) -> str:
+        while True:
+            code = new_short_code()
+            if s.scalar(select(Event.id).where(Event.short_code == code)) is None:
+                return code
+
+    def _apply(self, s: Session, event: Event, draft: EventDraft) -> None:
+        event.online_link = draft.online_link
+        event.capacity = draft.capacity
+        event.description = draft.description
+        event.venue = self._venue_for(s, draft.venue) if draft.venue else None
+        event.agenda.clear()
+        s.flush()
+        event.agenda.extend(
+            AgendaItem(position=n, title=item.title, starts_at=item.starts_at, notes=item.notes)
+            for n, item in enumerate(draft.agenda, start=1)
+        )
+
+    @staticmethod
+    def _venue_for(s: Session, draft: VenueDraft) -> Venue:
+        """The venue of that name, updated with the access details given; new if unknown."""
+        venue = s.scalars(select(Venue).where(func.lower(Venue.name) == draft.name.lower())).first()
+        if venue is None:
+            venue = Venue(name=draft.name)
+            s.add(venue)
+        venue.address = draft.address
+        venue.postcode = draft.postcode
+        venue.step_free = draft.step_free
+        venue.hearing_loop = draft.hearing_loop
+        venue.parking = draft.parking
+        venue.quiet_room = draft.quiet_room
+        venue.accessible_toilet = draft.accessible_toilet
+        venue.notes = draft.notes
+        return venue
+
+    @staticmethod
+    def _detail(event: Event) -> EventDetail:
+        venue = _venue_info(event.venue) if event.venue else None
+        return EventDetail(
+            id=event.id,
+            short_code=event.short_code,
+            status=event.status,
+            cancel_reason=event.cancel_reason,
+            venue=venue,
+            draft=EventDraft(
+                title=event.title,
+                kind=event.kind.value,
+                starts_at=event.starts_at,
+                ends_at=event.ends_at,
+                venue=venue.as_draft() if venue else None,
+                online_link=event.online_link,
+                capacity=event.capacity,
+                description=event.description,
+                agenda=[AgendaDraft(a.title, a.starts_at, a.notes) for a in event.agenda],
+            ),
+        )
+
+
+def _tidy(draft: EventDraft) -> EventDraft:
+    venue = draft.venue
+    if venue is not None:
+        venue = replace(
+            venue,
+            name=" ".join(venue.name.split()),
+            address=venue.address.strip(),
+            postcode=venue.postcode.strip().upper(),
+            notes=venue.notes.strip(),
+        )
+        if not venue.name:
+            venue = None
+    return replace(
+        draft,
+        title=" ".join(draft.title.split()),
+        online_link=draft.online_link.strip(),
+        description=draft.description.strip(),
+        venue=venue,
+        agenda=[replace(a, title=a.title.strip(), notes=a.notes.strip()) for a in draft.agenda],
+    )

@@ -1,0 +1,131 @@
+"""Publishing the schedule: an .ics calendar and the printable listing's content."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+
+from engagement_desk import __version__
+from engagement_desk.core.clock import LONDON, Clock, format_when, system_clock
+from engagement_desk.db.models import EventKind, EventStatus
+from engagement_desk.reports.listing import ListingEntry, ScheduleListing, render_listing
+from engagement_desk.services.events import EventDetail, EventService, When
+
+
+@dataclass(frozen=True)
+class _Published:
+    detail: EventDetail
+
+    @property
+    def location(self) -> str:
+        venue = self.detail.venue
+        if venue is None:
+            return f"Online: {self.detail.draft.online_link}" if self.detail.draft.online_link else "Online"
+        return ", ".join(part for part in (venue.name, venue.address, venue.postcode) if part)
+
+    @property
+    def access(self) -> list[str]:
+        return self.detail.venue.access if self.detail.venue else []
+
+    @property
+    def description(self) -> str:
+        draft = self.detail.draft
+        lines = [draft.description] if draft.description else []
+        if self.access:
+            lines.append("Access: " + ", ".join(self.access) + ".")
+        if self.detail.venue and self.detail.venue.notes:
+            lines.append(self.detail.venue.notes)
+        if draft.online_link:
+            lines.append(f"Join online: {draft.online_link}")
+        if draft.agenda:
+            lines.append("Agenda:")
+            lines.extend(
+                f"- {a.starts_at.astimezone(LONDON):%H:%M} {a.title}" if a.starts_at else f"- {a.title}"
+                for a in draft.agenda
+            )
+        lines.append(f"Event code: {self.detail.short_code}")
+        return "\n".join(lines)
+
+
+class ScheduleService:
+    def __init__(self, events: EventService, clock: Clock = system_clock) -> None:
+        self._events = events
+        self._clock = clock
+
+    def _chosen(self, references: Sequence[str]) -> list[EventDetail]:
+        if references:
+            return [self._events.get(ref) for ref in references]
+        return [self._events.get(row.id) for row in self._events.list_events(When.UPCOMING)]
+
+    def ics_bytes(self, references: Sequence[str] = ()) -> bytes:
+        """One VEVENT per event; with no references, every upcoming event."""
+        calendar = Calendar()
+        calendar.add("prodid", f"-//Engagement Desk//{__version__}//EN")
+        calendar.add("version", "2.0")
+        calendar.add("calscale", "GREGORIAN")
+        calendar.add("x-wr-timezone", "Europe/London")
+        stamp = self._clock()
+        for detail in self._chosen(references):
+            published = _Published(detail)
+            item = CalendarEvent()
+            item.add("uid", f"{detail.id}@engagement-desk")
+            item.add("dtstamp", stamp)
+            item.add("dtstart", detail.draft.starts_at)
+            item.add("dtend", detail.draft.ends_at)
+            title = detail.draft.title
+            if detail.status is EventStatus.CANCELLED:
+                title = f"CANCELLED: {title}"
+            item.add("summary", title)
+            item.add("location", published.location)
+            item.add("description", published.description)
+            item.add("status", "CANCELLED" if detail.status is EventStatus.CANCELLED else "CONFIRMED")
+            if detail.draft.online_link:
+                item.add("url", detail.draft.online_link)
+            calendar.add_component(item)
+        return calendar.to_ical()
+
+    def write_ics(self, target: Path, references: Sequence[str] = ()) -> int:
+        data = self.ics_bytes(references)
+        _write_atomically(target, data)
+        return data.count(b"BEGIN:VEVENT")
+
+    def listing(self, references: Sequence[str] = (), *, title: str | None = None) -> ScheduleListing:
+        entries = []
+        for detail in self._chosen(references):
+            published = _Published(detail)
+            draft = detail.draft
+            entries.append(
+                ListingEntry(
+                    title=draft.title,
+                    kind=EventKind(draft.kind).label,
+                    when=format_when(draft.starts_at, draft.ends_at),
+                    where=published.location,
+                    access=tuple(published.access),
+                    description=draft.description,
+                    booking=f"Event code {detail.short_code}",
+                    cancelled=detail.status is EventStatus.CANCELLED,
+                )
+            )
+        return ScheduleListing(
+            title=title or "SEND engagement events for parents and carers",
+            generated_at=self._clock(),
+            entries=tuple(entries),
+        )
+
+    def write_listing_pdf(self, target: Path, references: Sequence[str] = ()) -> int:
+        listing = self.listing(references)
+        _write_atomically(target, render_listing(listing))
+        return len(listing.entries)
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    """Write next to the target and rename, so a failed write never leaves half a file."""
+    target = Path(target)
+    temporary = target.with_name(f".{target.name}.partial")
+    temporary.write_bytes(data)
+    temporary.replace(target)
+
