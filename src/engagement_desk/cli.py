@@ -25,11 +25,16 @@ from engagement_desk.services.events import EventRow, When
 def _global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     default: Any = argparse.SUPPRESS if suppress else None
     parser.add_argument(
-        "--database", metavar="URL", default=default,
-        help="SQLAlchemy database URL (env ENGAGEMENT_DESK_DATABASE); default: a SQLite file in the data folder",
+        "--database",
+        metavar="URL",
+        default=default,
+        help="SQLAlchemy database URL (env ENGAGEMENT_DESK_DATABASE); "
+        "default: a SQLite file in the data folder",
     )
     parser.add_argument(
-        "--data-dir", metavar="DIR", default=default,
+        "--data-dir",
+        metavar="DIR",
+        default=default,
         help="folder for data, logs and backups (env ENGAGEMENT_DESK_HOME)",
     )
 
@@ -49,7 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
         _global_options(p, suppress=True)
         return p
 
-    command("self-test", "build the main window offscreen; check resources, database and a QR round trip")
+    command(
+        "self-test",
+        "build the main window offscreen; check resources, database and a QR round trip",
+    )
     demo = command("demo", "fill an empty database with fictional demo data")
     demo.add_argument("--people", type=int, default=120, help="how many demo people (default 120)")
 
@@ -61,7 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     add = command("add", "add an event", event_commands)
     add.add_argument("--title", required=True)
     add.add_argument("--kind", required=True, help="venue, webinar, drop-in or workshop")
-    add.add_argument("--start", required=True, help="ISO date and time, UK time unless an offset is given")
+    add.add_argument(
+        "--start", required=True, help="ISO date and time, UK time unless an offset is given"
+    )
     add.add_argument("--end", required=True, help="ISO date and time")
     add.add_argument("--venue", help="venue name (required except for webinars)")
     add.add_argument("--address", default="")
@@ -69,10 +79,14 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--capacity", type=int)
     add.add_argument("--description", default="")
     add.add_argument("--json", action="store_true")
-    ics = command("ics", "export events as an .ics calendar (all upcoming by default)", event_commands)
+    ics = command(
+        "ics", "export events as an .ics calendar (all upcoming by default)", event_commands
+    )
     ics.add_argument("events", nargs="*", metavar="EVENT")
     ics.add_argument("-o", "--output", required=True, type=Path)
-    pdf = command("listing", "export a printable PDF listing (all upcoming by default)", event_commands)
+    pdf = command(
+        "listing", "export a printable PDF listing (all upcoming by default)", event_commands
+    )
     pdf.add_argument("events", nargs="*", metavar="EVENT")
     pdf.add_argument("-o", "--output", required=True, type=Path)
     cancel = command("cancel", "cancel an event", event_commands)
@@ -103,7 +117,8 @@ def _print_rows(rows: list[EventRow]) -> None:
     if not rows:
         print("No events.")
         return
-    print(f"{'CODE':6}  {'START (UK)':16}  {'KIND':8}  {'REG':>4}  {'IN':>4}  {'WALK':>4}  TITLE / VENUE")
+    header = f"{'CODE':6}  {'START (UK)':16}  {'KIND':8}  {'REG':>4}  {'IN':>4}  {'WALK':>4}"
+    print(f"{header}  TITLE / VENUE")
     for row in rows:
         flag = " [CANCELLED]" if row.status.value == "cancelled" else ""
         venue = f" @ {row.venue_name}" if row.venue_name else ""
@@ -131,8 +146,14 @@ def _events(desk: Desk, args: argparse.Namespace) -> int:
         venue = VenueDraft(args.venue, address=args.address) if args.venue else None
         detail = desk.events.create(
             EventDraft(
-                title=args.title, kind=args.kind, starts_at=starts, ends_at=ends, venue=venue,
-                online_link=args.link, capacity=args.capacity, description=args.description,
+                title=args.title,
+                kind=args.kind,
+                starts_at=starts,
+                ends_at=ends,
+                venue=venue,
+                online_link=args.link,
+                capacity=args.capacity,
+                description=args.description,
             )
         )
         row = desk.events.rows_for([detail.id])[0]

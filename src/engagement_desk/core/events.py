@@ -77,29 +77,42 @@ def validate_event(draft: EventDraft) -> list[Problem]:
         problems.append(Problem("title", "Keep the title under 200 characters."))
     if draft.kind not in KINDS:
         problems.append(
-            Problem("kind", f"'{draft.kind}' is not a kind of event; use one of {', '.join(KINDS)}.")
+            Problem(
+                "kind", f"'{draft.kind}' is not a kind of event; use one of {', '.join(KINDS)}."
+            )
         )
     if draft.starts_at.tzinfo is None or draft.ends_at.tzinfo is None:
         raise ValueError("event times must be timezone-aware")
     if draft.ends_at <= draft.starts_at:
         problems.append(Problem("ends_at", "The event must end after it starts."))
     if draft.capacity is not None and draft.capacity < 0:
-        problems.append(Problem("capacity", "Capacity cannot be negative; leave it empty for no limit."))
+        problems.append(
+            Problem("capacity", "Capacity cannot be negative; leave it empty for no limit.")
+        )
     needs_venue = draft.kind != "webinar"
     if needs_venue and (draft.venue is None or not draft.venue.name.strip()):
-        problems.append(Problem("venue", "A venue event needs a venue: choose one or type its name."))
+        problems.append(
+            Problem("venue", "A venue event needs a venue: choose one or type its name.")
+        )
     if draft.kind == "webinar":
         link = draft.online_link.strip()
         if link and not link.lower().startswith(("https://", "http://")):
             problems.append(
-                Problem("online_link", "The online link should start with https:// (copy it from the invitation).")
+                Problem(
+                    "online_link",
+                    "The online link should start with https:// (copy it from the invitation).",
+                )
             )
     for number, item in enumerate(draft.agenda, start=1):
         if not item.title.strip():
             problems.append(Problem("agenda", f"Agenda item {number} needs a title."))
-        elif item.starts_at is not None and not (draft.starts_at <= item.starts_at <= draft.ends_at):
+        elif item.starts_at is not None and not (
+            draft.starts_at <= item.starts_at <= draft.ends_at
+        ):
             problems.append(
-                Problem("agenda", f"Agenda item {number} ('{item.title}') is outside the event's times.")
+                Problem(
+                    "agenda", f"Agenda item {number} ('{item.title}') is outside the event's times."
+                )
             )
     return problems
 

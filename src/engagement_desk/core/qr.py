@@ -13,10 +13,13 @@ def make_qr_image(payload: str, *, box_size: int = 8, border: int = 4) -> Image.
     code.add_data(payload)
     code.make(fit=True)
     image = code.make_image(fill_color="black", back_color="white").get_image()
-    return image.convert("L")
+    grey: Image.Image = image.convert("L")
+    return grey
 
 
 def decode_qr(image: Image.Image) -> list[str]:
     """Every QR code's text found in the image (empty when none)."""
-    results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    results = zxingcpp.read_barcodes(
+        image, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+    )
     return [result.text for result in results if result.valid]

@@ -52,7 +52,9 @@ class Database:
         try:
             self.url = make_url(url)
         except ArgumentError as exc:
-            raise DatabaseProblem(f"'{url}' is not a database address this app understands.") from exc
+            raise DatabaseProblem(
+                f"'{url}' is not a database address this app understands."
+            ) from exc
         self.backups_dir = backups_dir
         if self.is_sqlite and self.sqlite_path is not None:
             self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)

@@ -383,7 +383,7 @@ class Question(Base):
 
 
 class Action(Base):
-    """"You said, we did"."""
+    """ "You said, we did"."""
 
     __tablename__ = "action"
 

@@ -45,8 +45,13 @@ def _styles(base_size: float) -> dict[str, ParagraphStyle]:
             "title", parent=body, fontName=BOLD, fontSize=base_size * 2, leading=base_size * 2.5
         ),
         "event": ParagraphStyle(
-            "event", parent=body, fontName=BOLD, fontSize=base_size * 1.35,
-            leading=base_size * 1.8, spaceBefore=base_size, textColor=colors.HexColor("#1a1a5e"),
+            "event",
+            parent=body,
+            fontName=BOLD,
+            fontSize=base_size * 1.35,
+            leading=base_size * 1.8,
+            spaceBefore=base_size,
+            textColor=colors.HexColor("#1a1a5e"),
         ),
         "body": body,
         "small": ParagraphStyle("small", parent=body, fontSize=base_size * 0.9),
@@ -73,8 +78,7 @@ def render_listing(listing: ScheduleListing, *, base_size: float = 12) -> bytes:
     story: list[object] = [
         Paragraph(escape(listing.title), styles["title"]),
         Paragraph(
-            escape(f"Published {_long_date(listing.generated_at)}. "
-                   "All times are UK time."),
+            escape(f"Published {_long_date(listing.generated_at)}. All times are UK time."),
             styles["small"],
         ),
         Spacer(1, base_size),
@@ -92,7 +96,9 @@ def render_listing(listing: ScheduleListing, *, base_size: float = 12) -> bytes:
             Paragraph(f"<b>Where:</b> {escape(entry.where)}", styles["body"]),
         ]
         if entry.access:
-            block.append(Paragraph(f"<b>Access:</b> {escape(', '.join(entry.access))}", styles["body"]))
+            block.append(
+                Paragraph(f"<b>Access:</b> {escape(', '.join(entry.access))}", styles["body"])
+            )
         if entry.description:
             block.append(Paragraph(escape(entry.description), styles["body"]))
         block.append(Paragraph(escape(entry.booking), styles["small"]))

@@ -1,4 +1,4 @@
-"""Fictional but realistic demo data for the Bury programme, so every screen has something to show."""
+"""Fictional but realistic demo data for the Bury programme: every screen has something to show."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from engagement_desk.core.clock import Clock, local_to_utc, system_clock, to_local
 from engagement_desk.core.events import AgendaDraft, EventDraft, VenueDraft
 from engagement_desk.db.database import Database
-from engagement_desk.db.types import new_id
 from engagement_desk.db.models import (
     CheckIn,
     Comment,
@@ -26,61 +25,182 @@ from engagement_desk.db.models import (
     ResponseScore,
     Theme,
 )
+from engagement_desk.db.types import new_id
 from engagement_desk.services.devices import DeviceIdentity
 from engagement_desk.services.errors import UserError
 from engagement_desk.services.events import EventService
 from engagement_desk.services.programmes import ProgrammeService
 
 VENUES = (
-    VenueDraft("Bury Town Hall", "Knowsley Street, Bury", "BL9 0SW", step_free=True,
-               hearing_loop=True, parking=True, accessible_toilet=True,
-               notes="Use the Knowsley Street entrance; lift to the first floor."),
-    VenueDraft("Radcliffe Library", "Stand Lane, Radcliffe", "M26 1WR", step_free=True,
-               hearing_loop=True, quiet_room=True, accessible_toilet=True),
-    VenueDraft("Ramsbottom Civic Hall", "Market Place, Ramsbottom", "BL0 9HT", step_free=True,
-               parking=True, notes="Small car park behind the hall; on-street parking nearby."),
-    VenueDraft("Prestwich Community Hub", "Fairfax Road, Prestwich", "M25 1AB", step_free=True,
-               quiet_room=True, accessible_toilet=True, hearing_loop=True),
-    VenueDraft("Whitefield Family Centre", "Bury New Road, Whitefield", "M45 7TA",
-               step_free=False, parking=True, quiet_room=True,
-               notes="Three steps at the main door; ramp at the side entrance on request."),
+    VenueDraft(
+        "Bury Town Hall",
+        "Knowsley Street, Bury",
+        "BL9 0SW",
+        step_free=True,
+        hearing_loop=True,
+        parking=True,
+        accessible_toilet=True,
+        notes="Use the Knowsley Street entrance; lift to the first floor.",
+    ),
+    VenueDraft(
+        "Radcliffe Library",
+        "Stand Lane, Radcliffe",
+        "M26 1WR",
+        step_free=True,
+        hearing_loop=True,
+        quiet_room=True,
+        accessible_toilet=True,
+    ),
+    VenueDraft(
+        "Ramsbottom Civic Hall",
+        "Market Place, Ramsbottom",
+        "BL0 9HT",
+        step_free=True,
+        parking=True,
+        notes="Small car park behind the hall; on-street parking nearby.",
+    ),
+    VenueDraft(
+        "Prestwich Community Hub",
+        "Fairfax Road, Prestwich",
+        "M25 1AB",
+        step_free=True,
+        quiet_room=True,
+        accessible_toilet=True,
+        hearing_loop=True,
+    ),
+    VenueDraft(
+        "Whitefield Family Centre",
+        "Bury New Road, Whitefield",
+        "M45 7TA",
+        step_free=False,
+        parking=True,
+        quiet_room=True,
+        notes="Three steps at the main door; ramp at the side entrance on request.",
+    ),
 )
 
 FIRST_NAMES = (
-    "Aisha", "Amelia", "Ben", "Chloe", "Daniel", "Emma", "Faisal", "Grace", "Hannah", "Imran",
-    "Jack", "Jade", "Kirsty", "Liam", "Lucy", "Mohammed", "Natalie", "Olivia", "Priya", "Rachel",
-    "Sam", "Sarah", "Tom", "Usman", "Victoria", "Wendy", "Yasmin", "Zoe", "Gemma", "Paul",
+    "Aisha",
+    "Amelia",
+    "Ben",
+    "Chloe",
+    "Daniel",
+    "Emma",
+    "Faisal",
+    "Grace",
+    "Hannah",
+    "Imran",
+    "Jack",
+    "Jade",
+    "Kirsty",
+    "Liam",
+    "Lucy",
+    "Mohammed",
+    "Natalie",
+    "Olivia",
+    "Priya",
+    "Rachel",
+    "Sam",
+    "Sarah",
+    "Tom",
+    "Usman",
+    "Victoria",
+    "Wendy",
+    "Yasmin",
+    "Zoe",
+    "Gemma",
+    "Paul",
 )
 SURNAMES = (
-    "Ahmed", "Barnes", "Clarke", "Davies", "Evans", "Fletcher", "Green", "Hughes", "Iqbal",
-    "Jones", "Kaur", "Lees", "Molloy", "Nolan", "O'Brien", "Patel", "Quinn", "Riley", "Shah",
-    "Taylor", "Walsh", "Wright", "Hussain", "Ashworth", "Kershaw", "Holt", "Brierley",
+    "Ahmed",
+    "Barnes",
+    "Clarke",
+    "Davies",
+    "Evans",
+    "Fletcher",
+    "Green",
+    "Hughes",
+    "Iqbal",
+    "Jones",
+    "Kaur",
+    "Lees",
+    "Molloy",
+    "Nolan",
+    "O'Brien",
+    "Patel",
+    "Quinn",
+    "Riley",
+    "Shah",
+    "Taylor",
+    "Walsh",
+    "Wright",
+    "Hussain",
+    "Ashworth",
+    "Kershaw",
+    "Holt",
+    "Brierley",
 )
 DISTRICTS = ("BL0", "BL8", "BL9", "M25", "M26", "M45", "BL9", "BL8")
 AGE_BANDS = ("0-4", "5-10", "11-16", "17-19", "20-25", "prefer not to say")
-SETTINGS = ("early years", "mainstream primary", "mainstream secondary", "special school",
-            "college", "not in education", "prefer not to say")
+SETTINGS = (
+    "early years",
+    "mainstream primary",
+    "mainstream secondary",
+    "special school",
+    "college",
+    "not in education",
+    "prefer not to say",
+)
 EHCP = ("has an EHCP", "being assessed", "no EHCP", "prefer not to say")
-NEEDS = ("autism", "speech, language and communication", "social, emotional and mental health",
-         "learning", "physical or sensory", "ADHD")
-ACCESS = ("BSL interpreter", "wheelchair access", "hearing loop", "large print", "quiet space",
-          "carer or PA attending", "dietary")
+NEEDS = (
+    "autism",
+    "speech, language and communication",
+    "social, emotional and mental health",
+    "learning",
+    "physical or sensory",
+    "ADHD",
+)
+ACCESS = (
+    "BSL interpreter",
+    "wheelchair access",
+    "hearing loop",
+    "large print",
+    "quiet space",
+    "carer or PA attending",
+    "dietary",
+)
 
 COMMENTS = (
-    ("It took eleven months to get the EHCP finalised and nobody told us where it was up to.",
-     ("EHCP assessment process", "Communication from the council")),
-    ("Our son's school has been brilliant once the speech therapist came in, but the wait was too long.",
-     ("Speech, language and communication", "Health services")),
-    ("We want him to go to college in Bury, not travel an hour each way.",
-     ("Preparation for adulthood / independence",)),
-    ("Parents should be in the room when services are designed, not told afterwards.",
-     ("Co-production",)),
-    ("Help before crisis point. We only got support after she stopped going to school.",
-     ("Social, emotional and mental health", "Mainstream inclusion")),
-    ("The autism pathway letter was confusing; we didn't know what came next.",
-     ("Autism", "SEND pathways", "Communication from the council")),
+    (
+        "It took eleven months to get the EHCP finalised and nobody told us where it was up to.",
+        ("EHCP assessment process", "Communication from the council"),
+    ),
+    (
+        "Our son's school has been brilliant since the speech therapist came in, "
+        "but the wait was too long.",
+        ("Speech, language and communication", "Health services"),
+    ),
+    (
+        "We want him to go to college in Bury, not travel an hour each way.",
+        ("Preparation for adulthood / independence",),
+    ),
+    (
+        "Parents should be in the room when services are designed, not told afterwards.",
+        ("Co-production",),
+    ),
+    (
+        "Help before crisis point. We only got support after she stopped going to school.",
+        ("Social, emotional and mental health", "Mainstream inclusion"),
+    ),
+    (
+        "The autism pathway letter was confusing; we didn't know what came next.",
+        ("Autism", "SEND pathways", "Communication from the council"),
+    ),
     ("Nursery staff noticed early and that made all the difference.", ("Early years",)),
-    ("More training for mainstream teachers on sensory needs, please.", ("Mainstream inclusion", "Autism")),
+    (
+        "More training for mainstream teachers on sensory needs, please.",
+        ("Mainstream inclusion", "Autism"),
+    ),
 )
 
 
@@ -134,7 +254,9 @@ class DemoService:
                 if not persons:
                     break
                 capacity = event.capacity or 60
-                chosen = rng.sample(persons, k=min(len(persons), rng.randint(capacity // 2, capacity)))
+                chosen = rng.sample(
+                    persons, k=min(len(persons), rng.randint(capacity // 2, capacity))
+                )
                 past = event.ends_at < now
                 for person in chosen:
                     registration = Registration(
@@ -160,8 +282,12 @@ class DemoService:
                         walker = self._person(rng, rng.randint(10_000, 99_999))
                         s.add(walker)
                         registration = Registration(
-                            id=new_id(), device_id=self._device.id, event=event, person=walker,
-                            ticket_id=secrets.token_hex(8), source="walk-in",
+                            id=new_id(),
+                            device_id=self._device.id,
+                            event=event,
+                            person=walker,
+                            ticket_id=secrets.token_hex(8),
+                            source="walk-in",
                             registered_at=event.starts_at + timedelta(minutes=rng.randint(0, 40)),
                         )
                         s.add(registration)
@@ -171,10 +297,13 @@ class DemoService:
                     for text, theme_names in rng.sample(COMMENTS, k=rng.randint(4, len(COMMENTS))):
                         s.add(
                             Comment(
-                                device_id=self._device.id, event_id=event.id, text=text,
+                                device_id=self._device.id,
+                                event_id=event.id,
+                                text=text,
                                 quote_permission=rng.random() < 0.6,
                                 themes=[themes[name] for name in theme_names],
-                                created_at=event.starts_at + timedelta(minutes=rng.randint(20, 100)),
+                                created_at=event.starts_at
+                                + timedelta(minutes=rng.randint(20, 100)),
                             )
                         )
                         counts["comments"] += 1
@@ -200,25 +329,36 @@ class DemoService:
             ids.append(
                 self._events.create(
                     EventDraft(
-                        title=title, kind="venue", starts_at=start, ends_at=at(offset, 12, 30),
-                        venue=venue, capacity=capacity,
+                        title=title,
+                        kind="venue",
+                        starts_at=start,
+                        ends_at=at(offset, 12, 30),
+                        venue=venue,
+                        capacity=capacity,
                         description="An informal session with Bury2gether and the council's SEND "
                         "team. Tell us what matters most to your family. Children welcome.",
                         agenda=[
                             AgendaDraft("Welcome and introductions", start),
-                            AgendaDraft("The five priorities explained", start + timedelta(minutes=15)),
-                            AgendaDraft("Dot voting and conversations", start + timedelta(minutes=40)),
+                            AgendaDraft(
+                                "The five priorities explained", start + timedelta(minutes=15)
+                            ),
+                            AgendaDraft(
+                                "Dot voting and conversations", start + timedelta(minutes=40)
+                            ),
                             AgendaDraft("What happens next", start + timedelta(minutes=130)),
                         ],
                     )
                 ).id
             )
-        for n, offset in enumerate((-42, -14, 14, 42)):
+        topics = ("EHCPs", "Transitions", "Autism pathway", "Early help")
+        for topic, offset in zip(topics, (-42, -14, 14, 42), strict=True):
             ids.append(
                 self._events.create(
                     EventDraft(
-                        title=f"Monthly SEND webinar Q&A ({('EHCPs', 'Transitions', 'Autism pathway', 'Early help')[n]})",
-                        kind="webinar", starts_at=at(offset + 2, 19), ends_at=at(offset + 2, 20),
+                        title=f"Monthly SEND webinar Q&A ({topic})",
+                        kind="webinar",
+                        starts_at=at(offset + 2, 19),
+                        ends_at=at(offset + 2, 20),
                         online_link="https://meet.example.org/bury-send-webinar",
                         description="Ask the SEND team your questions live. Captions are on.",
                     )
@@ -227,8 +367,12 @@ class DemoService:
         ids.append(
             self._events.create(
                 EventDraft(
-                    title="SEND information drop-in", kind="drop-in",
-                    starts_at=at(5, 13), ends_at=at(5, 15), venue=VENUES[1], capacity=None,
+                    title="SEND information drop-in",
+                    kind="drop-in",
+                    starts_at=at(5, 13),
+                    ends_at=at(5, 15),
+                    venue=VENUES[1],
+                    capacity=None,
                     description="Pop in any time; no need to book.",
                 )
             ).id
@@ -236,8 +380,12 @@ class DemoService:
         ids.append(
             self._events.create(
                 EventDraft(
-                    title="Co-production workshop: the Local Offer website", kind="workshop",
-                    starts_at=at(30, 18), ends_at=at(30, 20), venue=VENUES[3], capacity=20,
+                    title="Co-production workshop: the Local Offer website",
+                    kind="workshop",
+                    starts_at=at(30, 18),
+                    ends_at=at(30, 20),
+                    venue=VENUES[3],
+                    capacity=20,
                 )
             ).id
         )
@@ -276,7 +424,11 @@ class DemoService:
         )
 
     def _ranking(
-        self, rng: random.Random, event: Event, registration: Registration, priorities: list[Priority]
+        self,
+        rng: random.Random,
+        event: Event,
+        registration: Registration,
+        priorities: list[Priority],
     ) -> Response:
         weights = [5, 3, 6, 2, 5][: len(priorities)]
         order: list[Priority] = []

@@ -20,7 +20,7 @@ class DeviceIdentity:
 
 
 def load_or_create_device(path: Path) -> DeviceIdentity:
-    """Read the device file, creating it on first run. A damaged file is replaced, keeping nothing."""
+    """Read the device file, creating it on first run; a damaged file is replaced."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return DeviceIdentity(id=str(uuid.UUID(data["id"])), name=str(data["name"])[:100])

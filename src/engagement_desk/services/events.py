@@ -6,8 +6,9 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from engagement_desk.core.clock import Clock, system_clock, to_local, week_start
@@ -143,7 +144,9 @@ class EventService:
 
     # ---- reading -------------------------------------------------------
 
-    def list_events(self, when: When = When.ALL, *, include_cancelled: bool = True) -> list[EventRow]:
+    def list_events(
+        self, when: When = When.ALL, *, include_cancelled: bool = True
+    ) -> list[EventRow]:
         now = self._clock()
         with self._db.session() as s:
             query = self._rows_query()
@@ -244,7 +247,7 @@ class EventService:
     # ---- helpers -------------------------------------------------------
 
     @staticmethod
-    def _rows_query():  # type: ignore[no-untyped-def]
+    def _rows_query() -> Select[Any]:
         active = and_(
             Registration.event_id == Event.id, Registration.status == RegistrationStatus.REGISTERED
         )

@@ -24,7 +24,11 @@ class _Published:
     def location(self) -> str:
         venue = self.detail.venue
         if venue is None:
-            return f"Online: {self.detail.draft.online_link}" if self.detail.draft.online_link else "Online"
+            return (
+                f"Online: {self.detail.draft.online_link}"
+                if self.detail.draft.online_link
+                else "Online"
+            )
         return ", ".join(part for part in (venue.name, venue.address, venue.postcode) if part)
 
     @property
@@ -44,7 +48,9 @@ class _Published:
         if draft.agenda:
             lines.append("Agenda:")
             lines.extend(
-                f"- {a.starts_at.astimezone(LONDON):%H:%M} {a.title}" if a.starts_at else f"- {a.title}"
+                f"- {a.starts_at.astimezone(LONDON):%H:%M} {a.title}"
+                if a.starts_at
+                else f"- {a.title}"
                 for a in draft.agenda
             )
         lines.append(f"Event code: {self.detail.short_code}")
@@ -82,18 +88,23 @@ class ScheduleService:
             item.add("summary", title)
             item.add("location", published.location)
             item.add("description", published.description)
-            item.add("status", "CANCELLED" if detail.status is EventStatus.CANCELLED else "CONFIRMED")
+            item.add(
+                "status", "CANCELLED" if detail.status is EventStatus.CANCELLED else "CONFIRMED"
+            )
             if detail.draft.online_link:
                 item.add("url", detail.draft.online_link)
             calendar.add_component(item)
-        return calendar.to_ical()
+        data: bytes = calendar.to_ical()
+        return data
 
     def write_ics(self, target: Path, references: Sequence[str] = ()) -> int:
         data = self.ics_bytes(references)
         _write_atomically(target, data)
         return data.count(b"BEGIN:VEVENT")
 
-    def listing(self, references: Sequence[str] = (), *, title: str | None = None) -> ScheduleListing:
+    def listing(
+        self, references: Sequence[str] = (), *, title: str | None = None
+    ) -> ScheduleListing:
         entries = []
         for detail in self._chosen(references):
             published = _Published(detail)
@@ -128,4 +139,3 @@ def _write_atomically(target: Path, data: bytes) -> None:
     temporary = target.with_name(f".{target.name}.partial")
     temporary.write_bytes(data)
     temporary.replace(target)
-
