@@ -1,0 +1,91 @@
+"""The command line: every capability headless, through the same services as the GUI.
+
+Exit 0 on success; 1 on a user error, with a plain message on stderr and nothing written.
+Each command group lives in its own module with a ``register(commands)`` function.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from engagement_desk import APP_NAME, __version__
+from engagement_desk.bootstrap import Desk, open_desk
+from engagement_desk.cli import events
+from engagement_desk.cli.common import add_command, global_options
+from engagement_desk.db.database import DatabaseProblem
+from engagement_desk.paths import AppPaths
+from engagement_desk.services.errors import UserError, ValidationFailed
+
+COMMAND_GROUPS = (events,)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="engagement-desk",
+        description=f"{APP_NAME}: run SEND parent and carer engagement events. "
+        "With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    global_options(parser, suppress=False)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    add_command(
+        commands,
+        "self-test",
+        "build the main window offscreen; check resources, database and a QR round trip",
+        _self_test,
+    )
+    demo = add_command(commands, "demo", "fill an empty database with fictional demo data", _demo)
+    demo.add_argument("--people", type=int, default=120, help="how many demo people (default 120)")
+    for group in COMMAND_GROUPS:
+        group.register(commands)
+    return parser
+
+
+def _self_test(desk: Desk, _args: argparse.Namespace) -> int:
+    from engagement_desk.app import self_test
+
+    failures = self_test(desk)
+    for line in failures:
+        print(f"FAIL {line}", file=sys.stderr)
+    if failures:
+        return 1
+    print("Self-test passed: resources, database, QR round trip and main window all work.")
+    return 0
+
+
+def _demo(desk: Desk, args: argparse.Namespace) -> int:
+    result = desk.demo.fill(people=args.people)
+    print(
+        f"Demo data added to {desk.db.location}: {result.events} events, {result.people} people, "
+        f"{result.registrations} registrations, {result.check_ins} check-ins, "
+        f"{result.responses} responses, {result.comments} comments."
+    )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    paths = AppPaths.from_environment(args.data_dir)
+    if args.command is None:
+        from engagement_desk.app import run_gui
+
+        return run_gui(paths, args.database)
+    try:
+        desk = open_desk(paths, args.database)
+    except DatabaseProblem as exc:
+        print(f"engagement-desk: {exc}", file=sys.stderr)
+        return 1
+    try:
+        result: int = args.handler(desk, args)
+        return result
+    except ValidationFailed as exc:
+        for problem in exc.problems:
+            print(f"engagement-desk: {problem.message}", file=sys.stderr)
+        return 1
+    except UserError as exc:
+        print(f"engagement-desk: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        desk.close()
