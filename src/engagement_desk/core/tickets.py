@@ -33,9 +33,8 @@ from engagement_desk.core.events import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
 
 VERSION = "ED1"
 SEPARATOR = "-"
-TICKET_ID_BYTES = 10  # 80 bits: 16 base32 characters, no padding
-TICKET_ID_MIN_LENGTH = 16
-TICKET_ID_MAX_LENGTH = 32
+TICKET_ID_BYTES = 10  # 80 bits
+TICKET_ID_LENGTH = 16  # base32 characters for 80 bits, no padding
 SIGNATURE_BYTES = 64
 SIGNATURE_LENGTH = 103  # ceil(64 * 8 / 5) base32 characters, padding removed
 KEY_BYTES = 32
@@ -48,7 +47,7 @@ QR_ALPHANUMERIC = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 
 _VERSION_TAG = re.compile(r"ED([0-9]{1,4})-")
 _EVENT_CODE = re.compile(f"[{SHORT_CODE_ALPHABET}]{{{SHORT_CODE_LENGTH}}}")
-_TICKET_ID = re.compile(f"[A-Z2-7]{{{TICKET_ID_MIN_LENGTH},{TICKET_ID_MAX_LENGTH}}}")
+_TICKET_ID = re.compile(f"[A-Z2-7]{{{TICKET_ID_LENGTH}}}")
 _SIGNATURE = re.compile(f"[A-Z2-7]{{{SIGNATURE_LENGTH}}}")
 
 
@@ -91,7 +90,7 @@ def ticket_reference(ticket_id: str) -> str:
 
 def ticket_id_from_reference(text: str) -> str | None:
     """The ticket id a person typed from a printed reference (any case, spaces or dashes)."""
-    if not text.isascii() or len(text) > 3 * TICKET_ID_MAX_LENGTH:
+    if not text.isascii() or len(text) > 3 * TICKET_ID_LENGTH:
         return None
     cleaned = "".join(c for c in text.upper() if c not in " -\t\r\n")
     return cleaned if is_ticket_id(cleaned) else None
