@@ -61,7 +61,13 @@ class Database:
         kwargs: dict[str, Any] = {"echo": echo}
         if self.is_sqlite:
             kwargs["connect_args"] = {"check_same_thread": False}
-        self.engine: Engine = create_engine(self.url, **kwargs)
+        try:
+            self.engine: Engine = create_engine(self.url, **kwargs)
+        except (ArgumentError, ImportError) as exc:
+            raise DatabaseProblem(
+                f"This installation cannot connect to {self.location}: its database driver is "
+                "missing (for PostgreSQL, install engagement-desk[postgres])."
+            ) from exc
         if self.is_sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self.session = sessionmaker(self.engine, expire_on_commit=False)
@@ -70,7 +76,11 @@ class Database:
     def open(cls, url: str, *, backups_dir: Path | None = None) -> Database:
         """Connect and bring the schema up to date (backing up first); the usual entry point."""
         db = cls(url, backups_dir=backups_dir)
-        db.migrate()
+        try:
+            db.migrate()
+        except BaseException:
+            db.dispose()
+            raise
         return db
 
     @property
@@ -104,6 +114,11 @@ class Database:
         config = self._alembic_config()
         script = ScriptDirectory.from_config(config)
         head = script.get_current_head()
+        path = self.sqlite_path
+        if path is not None and path.is_file() and path.stat().st_size > 0:
+            # Look before the engine connects: its pragmas would switch someone else's
+            # SQLite file (or a newer app's) to WAL mode, changing it before we refuse it.
+            self._refuse_unusable(script, *self._peek_sqlite(path))
         try:
             with self.engine.connect() as connection:
                 current = MigrationContext.configure(connection).get_current_revision()
@@ -116,6 +131,42 @@ class Database:
             ) from exc
         if current == head:
             return
+        self._refuse_unusable(script, current, has_tables)
+        if current is not None:
+            self.backup(reason=f"before-migrating-from-{current}")
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+        log.info("database %s migrated from %s to %s", self.location, current, head)
+
+    def _peek_sqlite(self, path: Path) -> tuple[str | None, bool]:
+        """The schema revision and whether there are tables, read without changing the file."""
+        try:
+            # Read-write but only reading: read-only would leave -wal and -shm files behind.
+            connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)
+            try:
+                tables = {
+                    name
+                    for (name,) in connection.execute(
+                        "SELECT name FROM sqlite_master WHERE type = 'table'"
+                    )
+                }
+                current = None
+                if "alembic_version" in tables:
+                    row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+                    current = row[0] if row else None
+            finally:
+                connection.close()
+        except sqlite3.Error as exc:
+            raise DatabaseProblem(
+                f"The database at {self.location} cannot be opened: it may be damaged, "
+                f"locked by another program, or not a database file. Nothing was changed. ({exc})"
+            ) from exc
+        return current, bool(tables - {"alembic_version"})
+
+    def _refuse_unusable(
+        self, script: ScriptDirectory, current: str | None, has_tables: bool
+    ) -> None:
         if current is not None and current not in {rev.revision for rev in script.walk_revisions()}:
             raise SchemaTooNew(
                 f"The database at {self.location} was written by a newer version of "
@@ -126,12 +177,6 @@ class Database:
                 f"The database at {self.location} holds tables that are not Engagement Desk's. "
                 "Choose another file; nothing was changed."
             )
-        if current is not None:
-            self.backup(reason=f"before-migrating-from-{current}")
-        with self.engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
-        log.info("database %s migrated from %s to %s", self.location, current, head)
 
     def backup(self, target: Path | None = None, *, reason: str = "manual") -> Path | None:
         """Copy a SQLite database consistently (online backup API). Returns the copy's path."""
