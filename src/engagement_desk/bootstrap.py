@@ -26,6 +26,7 @@ class Desk:
     schedule: ScheduleService
     demo: DemoService
     devices: DeviceService
+    clock: Clock
 
     def close(self) -> None:
         self.db.dispose()
@@ -51,4 +52,5 @@ def open_desk(
         schedule=ScheduleService(events, clock),
         demo=DemoService(db, device, programmes, events, clock),
         devices=devices,
+        clock=clock,
     )

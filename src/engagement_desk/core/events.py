@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime, time
+
+from engagement_desk.core.clock import LONDON
 
 # No 0/O, 1/I/L, 5/S or 2/Z: short codes are read aloud and typed by hand.
 SHORT_CODE_ALPHABET = "346789ABCDEFGHJKMNPQRTUVWXY"
@@ -106,8 +109,10 @@ def validate_event(draft: EventDraft) -> list[Problem]:
     for number, item in enumerate(draft.agenda, start=1):
         if not item.title.strip():
             problems.append(Problem("agenda", f"Agenda item {number} needs a title."))
-        elif item.starts_at is not None and not (
-            draft.starts_at <= item.starts_at <= draft.ends_at
+        elif (
+            item.starts_at is not None
+            and draft.starts_at < draft.ends_at
+            and not (draft.starts_at <= item.starts_at <= draft.ends_at)
         ):
             problems.append(
                 Problem(
@@ -115,6 +120,50 @@ def validate_event(draft: EventDraft) -> list[Problem]:
                 )
             )
     return problems
+
+
+def parse_agenda(text: str, day: date) -> tuple[list[AgendaDraft], list[Problem]]:
+    """Agenda lines as typed: "10:15 The five priorities explained" or just a title.
+
+    Times are London wall-clock times on ``day``.
+    """
+    items: list[AgendaDraft] = []
+    problems: list[Problem] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        match = _AGENDA_LINE.match(line)
+        if match is None:
+            items.append(AgendaDraft(title=line))
+            continue
+        hour, minute, title = int(match["hour"]), int(match["minute"]), match["title"].strip()
+        if hour > 23 or minute > 59:
+            problems.append(
+                Problem(
+                    "agenda",
+                    f"Agenda line {number}: {match['hour']}:{match['minute']} "
+                    "is not a time of day (use 24-hour times like 14:30).",
+                )
+            )
+            continue
+        starts = datetime.combine(day, time(hour, minute), tzinfo=LONDON).astimezone(UTC)
+        items.append(AgendaDraft(title=title, starts_at=starts))
+    return items, problems
+
+
+def format_agenda(items: list[AgendaDraft]) -> str:
+    """The inverse of parse_agenda, for editing."""
+    lines = []
+    for item in items:
+        if item.starts_at is None:
+            lines.append(item.title)
+        else:
+            lines.append(f"{item.starts_at.astimezone(LONDON):%H:%M} {item.title}")
+    return "\n".join(lines)
+
+
+_AGENDA_LINE = re.compile(r"^(?P<hour>\d{1,2})[:.](?P<minute>\d{2})\s+(?P<title>.+)$")
 
 
 def venue_access_summary(venue: object) -> list[str]:

@@ -1,0 +1,118 @@
+"""The GUI composition root: logging, one instance per database, the desk, the main window."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sys
+
+from PySide6.QtCore import QLockFile
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from engagement_desk import APP_NAME, __version__
+from engagement_desk.bootstrap import Desk, open_desk
+from engagement_desk.core.qr import decode_qr, make_qr_image
+from engagement_desk.db.database import DatabaseProblem
+from engagement_desk.logs import configure_logging
+from engagement_desk.paths import AppPaths, resource
+from engagement_desk.services.preferences import Preferences
+from engagement_desk.ui.crash import install_crash_handler
+from engagement_desk.ui.main_window import MainWindow
+from engagement_desk.ui.theme import apply_text_size, load_fonts
+
+log = logging.getLogger(__name__)
+
+
+def application() -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("EngagementDesk")
+    return app
+
+
+def instance_lock(paths: AppPaths, database_location: str) -> QLockFile:
+    """One running app per database: a lock file named after the database's location."""
+    digest = hashlib.sha256(database_location.encode()).hexdigest()[:16]
+    lock = QLockFile(str(paths.home / f"instance-{digest}.lock"))
+    lock.setStaleLockTime(0)
+    return lock
+
+
+def run_gui(paths: AppPaths, database_url: str | None) -> int:
+    paths.ensure()
+    log_file = configure_logging(paths.logs)
+    app = application()
+    install_crash_handler(log_file)
+    family = load_fonts()
+    preferences = Preferences.load(paths.settings_file)
+    apply_text_size(app, preferences.text_size, family)
+    url = paths.database_url(database_url)
+    lock = instance_lock(paths, url)
+    if not lock.tryLock(100):
+        QMessageBox.information(
+            None,
+            APP_NAME,
+            "Engagement Desk is already open on this database on this computer. "
+            "Switch to the open window (look in the taskbar) instead of starting it again.",
+        )
+        return 1
+    try:
+        desk = open_desk(paths, database_url)
+    except DatabaseProblem as problem:
+        QMessageBox.critical(None, APP_NAME, str(problem))
+        return 1
+    log.info("opened %s on %s as %s", APP_NAME, desk.db.location, desk.device.name)
+    window = MainWindow(desk, text_size=preferences.text_size, log_file=str(log_file))
+
+    def text_size_changed(size: int) -> None:
+        preferences.text_size = size
+        preferences.save(paths.settings_file)
+        apply_text_size(app, size, family)
+
+    window.settings_page.text_size_changed.connect(text_size_changed)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        desk.close()
+        lock.unlock()
+
+
+def self_test(desk: Desk) -> list[str]:
+    """Check resources, the database, a QR round trip and the main window. Returns failures."""
+    failures: list[str] = []
+    try:
+        for name in ("AtkinsonHyperlegible-Regular.ttf", "AtkinsonHyperlegible-Bold.ttf"):
+            if not resource("fonts", name).is_file():
+                failures.append(f"resources: font {name} is missing")
+    except FileNotFoundError as exc:
+        failures.append(f"resources: {exc}")
+    try:
+        desk.events.list_events()
+        if len(desk.programmes.current().priorities) != 5:
+            failures.append("database: the programme does not have its five priorities")
+    except Exception as exc:
+        failures.append(f"database: {exc}")
+    payload = "ED1-SELFTEST-QR-ROUND-TRIP"
+    if decode_qr(make_qr_image(payload)) != [payload]:
+        failures.append("QR: a generated code could not be read back")
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = application()
+    try:
+        window = MainWindow(desk)
+        window.show()
+        app.processEvents()
+        if window.events_page.model.rowCount() < 0 or not window.isVisible():
+            failures.append("main window: it did not show")
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+    except Exception as exc:
+        failures.append(f"main window: {exc}")
+    return failures

@@ -1,0 +1,309 @@
+"""Events: the list (upcoming / past), the schedule at a glance, editing and publishing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engagement_desk.db.models import EventStatus
+from engagement_desk.services.events import EventService, When
+from engagement_desk.services.schedule import ScheduleService
+from engagement_desk.ui.event_dialog import EventDialog
+from engagement_desk.ui.event_models import EVENT_ID_ROLE, SORT_ROLE, EventTableModel, ScheduleModel
+from engagement_desk.ui.progress import ProgressPanel
+from engagement_desk.ui.prompts import Prompter
+from engagement_desk.ui.workers import Task, start
+
+SCHEDULE_WEEKS = 8
+
+
+def _table(accessible_name: str) -> QTableView:
+    table = QTableView()
+    table.setAccessibleName(accessible_name)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().hide()
+    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    return table
+
+
+class EventsPage(QWidget):
+    """Create, edit and cancel events; export the schedule as .ics or a printable PDF."""
+
+    events_changed = Signal()
+    message = Signal(str)
+
+    def __init__(
+        self,
+        events: EventService,
+        schedule: ScheduleService,
+        prompter: Prompter,
+        clock: Callable[[], datetime],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._events = events
+        self._schedule = schedule
+        self._prompter = prompter
+        self._clock = clock
+        self._task: Task | None = None
+        self.setAccessibleName("Events")
+
+        heading = QLabel("<h2>Events</h2>")
+        self.show_filter = QComboBox()
+        self.show_filter.setAccessibleName("Show which events")
+        self.show_filter.addItem("Upcoming events", When.UPCOMING.value)
+        self.show_filter.addItem("Past events", When.PAST.value)
+        self.show_filter.addItem("All events", When.ALL.value)
+        show_label = QLabel("Sho&w:")
+        show_label.setBuddy(self.show_filter)
+        self.search = QLineEdit()
+        self.search.setAccessibleName("Filter events by title, venue or code")
+        self.search.setPlaceholderText("Filter by title, venue or code")
+        self.search.setClearButtonEnabled(True)
+
+        self.model = EventTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(-1)
+        self.table = _table("Events list")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.table.activated.connect(lambda _index: self.edit_selected())
+
+        self.schedule_model = ScheduleModel(self)
+        self.schedule_table = _table(f"Schedule for the next {SCHEDULE_WEEKS} weeks")
+        self.schedule_table.setModel(self.schedule_model)
+        self.schedule_table.horizontalHeader().setSectionResizeMode(
+            3, QHeaderView.ResizeMode.Stretch
+        )
+        self.schedule_table.horizontalHeader().setStretchLastSection(False)
+        self.schedule_table.activated.connect(self._edit_from_schedule)
+        self.schedule_table.doubleClicked.connect(self._edit_from_schedule)
+
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Events views")
+        self.tabs.addTab(self.table, "&List")
+        self.tabs.addTab(self.schedule_table, f"Next {SCHEDULE_WEEKS} wee&ks")
+
+        self.new_button = QPushButton("&New event…")
+        self.edit_button = QPushButton("&Edit…")
+        self.cancel_button = QPushButton("&Cancel event…")
+        self.reinstate_button = QPushButton("&Reinstate")
+        self.ics_button = QPushButton("Export &calendar (.ics)…")
+        self.listing_button = QPushButton("&Printable listing (PDF)…")
+        for button, name in (
+            (self.new_button, "New event"),
+            (self.edit_button, "Edit the selected event"),
+            (self.cancel_button, "Cancel the selected event"),
+            (self.reinstate_button, "Reinstate the selected cancelled event"),
+            (self.ics_button, "Export upcoming events as a calendar file"),
+            (self.listing_button, "Save a printable PDF listing of upcoming events"),
+        ):
+            button.setAccessibleName(name)
+        self.new_button.clicked.connect(self.new_event)
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.cancel_button.clicked.connect(self.cancel_selected)
+        self.reinstate_button.clicked.connect(self.reinstate_selected)
+        self.ics_button.clicked.connect(self.export_ics)
+        self.listing_button.clicked.connect(self.export_listing)
+        QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_event)
+
+        self.progress = ProgressPanel(self)
+
+        top = QHBoxLayout()
+        top.addWidget(heading)
+        top.addStretch(1)
+        top.addWidget(show_label)
+        top.addWidget(self.show_filter)
+        top.addWidget(self.search, 1)
+        actions = QHBoxLayout()
+        for button in (
+            self.new_button,
+            self.edit_button,
+            self.cancel_button,
+            self.reinstate_button,
+        ):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(self.ics_button)
+        actions.addWidget(self.listing_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.progress)
+        layout.addLayout(actions)
+
+        self.show_filter.currentIndexChanged.connect(self.refresh)
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.refresh()
+
+    # ---- data ----------------------------------------------------------
+
+    def refresh(self) -> None:
+        selected = self.selected_event_id()
+        when = When(self.show_filter.currentData())
+        self.model.set_rows(self._events.list_events(when))
+        self.schedule_model.set_weeks(self._events.schedule(SCHEDULE_WEEKS))
+        if selected:
+            self.select_event(selected)
+        self._update_buttons()
+
+    def selected_event_id(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        value = rows[0].data(EVENT_ID_ROLE)
+        return str(value) if value else None
+
+    def select_event(self, event_id: str) -> bool:
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if index.data(EVENT_ID_ROLE) == event_id:
+                self.table.selectRow(row)
+                self.table.scrollTo(index)
+                return True
+        return False
+
+    def _selected_status(self) -> EventStatus | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.model.row_at(self.proxy.mapToSource(rows[0]).row()).status
+
+    def _update_buttons(self) -> None:
+        status = self._selected_status()
+        self.edit_button.setEnabled(status is not None)
+        self.cancel_button.setEnabled(status is EventStatus.SCHEDULED)
+        self.reinstate_button.setEnabled(status is EventStatus.CANCELLED)
+
+    # ---- actions -------------------------------------------------------
+
+    def new_event(self) -> EventDialog:
+        dialog = EventDialog(self._events, now=self._clock(), parent=self)
+        dialog.accepted.connect(lambda: self._saved(dialog))
+        dialog.open()
+        return dialog
+
+    def edit_selected(self) -> EventDialog | None:
+        event_id = self.selected_event_id()
+        if event_id is None:
+            return None
+        return self.edit_event(event_id)
+
+    def edit_event(self, event_id: str) -> EventDialog:
+        detail = self._events.get(event_id)
+        dialog = EventDialog(self._events, now=self._clock(), detail=detail, parent=self)
+        dialog.accepted.connect(lambda: self._saved(dialog))
+        dialog.open()
+        return dialog
+
+    def _edit_from_schedule(self, index: QModelIndex) -> None:
+        event_id = self.schedule_model.event_id(index.row())
+        if event_id:
+            self.edit_event(event_id)
+
+    def _saved(self, dialog: EventDialog) -> None:
+        self.refresh()
+        if dialog.saved is not None:
+            if not self.select_event(dialog.saved.id):
+                self.show_filter.setCurrentIndex(self.show_filter.findData(When.ALL.value))
+                self.select_event(dialog.saved.id)
+            self.message.emit(f"Saved “{dialog.saved.draft.title}” ({dialog.saved.short_code}).")
+        self.events_changed.emit()
+
+    def cancel_selected(self) -> None:
+        event_id = self.selected_event_id()
+        if event_id is None:
+            return
+        detail = self._events.get(event_id)
+        question = (
+            f"Cancel “{detail.draft.title}”? It stays in the list marked as cancelled, and the "
+            "calendar export tells people it is cancelled."
+        )
+        if not self._prompter.confirm(self, "Cancel event", question):
+            return
+        reason = self._prompter.text(self, "Cancel event", "Reason (optional, shown to staff):")
+        self._events.cancel(event_id, reason or "")
+        self.refresh()
+        self.message.emit(f"Cancelled “{detail.draft.title}”.")
+        self.events_changed.emit()
+
+    def reinstate_selected(self) -> None:
+        event_id = self.selected_event_id()
+        if event_id is None:
+            return
+        detail = self._events.reinstate(event_id)
+        self.refresh()
+        self.message.emit(f"Reinstated “{detail.draft.title}”.")
+        self.events_changed.emit()
+
+    def export_ics(self) -> Path | None:
+        target = self._prompter.save_path(
+            self, "Export calendar", "engagement-events.ics", "Calendar files (*.ics)"
+        )
+        if target is None:
+            return None
+        try:
+            count = self._schedule.write_ics(target)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            self._prompter.warn(
+                self, "Export calendar", f"The calendar could not be saved to {target}: {reason}."
+            )
+            return None
+        self.message.emit(f"Saved {count} upcoming event(s) to {target}.")
+        return target
+
+    def export_listing(self) -> Task | None:
+        target = self._prompter.save_path(
+            self, "Printable listing", "engagement-events.pdf", "PDF files (*.pdf)"
+        )
+        if target is None:
+            return None
+        schedule = self._schedule
+
+        def job(progress: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> int:
+            progress(0, 1)
+            count = schedule.write_listing_pdf(target)
+            progress(1, 1)
+            return count
+
+        task = Task(job)
+        task.signals.finished.connect(
+            lambda count: self.message.emit(f"Saved a listing of {count} event(s) to {target}.")
+        )
+        task.signals.failed.connect(
+            lambda text: self._prompter.warn(self, "Printable listing", text)
+        )
+        self.progress.follow(task, "Making the listing…")
+        self._task = start(task)
+        return task

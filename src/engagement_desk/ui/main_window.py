@@ -1,0 +1,116 @@
+"""The application shell: navigation to the pages, and a status bar saying where data lives."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from engagement_desk import APP_NAME
+from engagement_desk.bootstrap import Desk
+from engagement_desk.ui.events_page import EventsPage
+from engagement_desk.ui.pages import ComingPage
+from engagement_desk.ui.prompts import DialogPrompter, Prompter
+from engagement_desk.ui.settings_page import SettingsPage
+
+PAGES = ("Events", "People", "Check-in", "Voices", "Reports", "Settings")
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        desk: Desk,
+        *,
+        prompter: Prompter | None = None,
+        text_size: int = 11,
+        log_file: str = "",
+    ) -> None:
+        super().__init__()
+        self.desk = desk
+        self.setWindowTitle(f"{APP_NAME} — {desk.programmes.current().name}")
+        self.setAccessibleName(APP_NAME)
+        prompter = prompter or DialogPrompter()
+
+        self.events_page = EventsPage(desk.events, desk.schedule, prompter, desk.clock)
+        self.settings_page = SettingsPage(
+            text_size=text_size,
+            database_location=desk.db.location,
+            data_folder=str(desk.paths.home),
+            log_file=log_file,
+            device_name=desk.device.name,
+        )
+        pages: dict[str, QWidget] = {
+            "Events": self.events_page,
+            "People": ComingPage(
+                "People",
+                "Registrations, search as you type, the waiting list, imports from online "
+                "forms and QR tickets will appear here.",
+            ),
+            "Check-in": ComingPage(
+                "Check-in",
+                "The check-in desk for USB scanners, webcams and name search, with walk-ins, "
+                "will appear here.",
+            ),
+            "Voices": ComingPage(
+                "Voices",
+                "Dot votes, rankings, 100 points, comments and webinar questions will be "
+                "captured here.",
+            ),
+            "Reports": ComingPage(
+                "Reports",
+                "Event and programme summaries for the Parent Carer Forum will be previewed, "
+                "saved and printed here.",
+            ),
+            "Settings": self.settings_page,
+        }
+
+        self.navigation = QListWidget()
+        self.navigation.setAccessibleName("Pages")
+        self.navigation.setFixedWidth(170)
+        self.stack = QStackedWidget()
+        for number, name in enumerate(PAGES, start=1):
+            item = QListWidgetItem(name)
+            item.setToolTip(f"{name} (Ctrl+{number})")
+            self.navigation.addItem(item)
+            self.stack.addWidget(pages[name])
+            action = QAction(self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(lambda _=False, n=number - 1: self.show_page(n))
+            self.addAction(action)
+        self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.navigation.setCurrentRow(0)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.addWidget(self.navigation)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.database_label = QLabel(f"Database: {desk.db.location}")
+        self.database_label.setAccessibleName(f"Database location {desk.db.location}")
+        self.device_label = QLabel(f"This laptop: {desk.device.name}")
+        self.device_label.setAccessibleName(f"This laptop is {desk.device.name}")
+        self.statusBar().addWidget(self.database_label, 1)
+        self.statusBar().addPermanentWidget(self.device_label)
+        self.events_page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+
+        quit_action = QAction("Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        self.addAction(quit_action)
+        self.resize(1200, 760)
+
+    def show_page(self, index: int) -> None:
+        self.navigation.setCurrentRow(index)
+        self.stack.currentWidget().setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def page_named(self, name: str) -> QWidget:
+        return self.stack.widget(PAGES.index(name))
