@@ -20,8 +20,7 @@ from engagement_desk.db.models import AuditEntry, Base, Event
 from engagement_desk.db.types import UTCDateTime
 from engagement_desk.paths import AppPaths
 from engagement_desk.services.programmes import SEED_PRIORITIES, SEED_THEMES
-
-from .conftest import venue_event
+from tests.unit.conftest import venue_event
 
 DESIGN_PRIORITIES = [
     "Live, learn and grow up locally",
