@@ -27,8 +27,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
+from engagement_desk.core.people import search_text
 from engagement_desk.db.types import UTCDateTime, new_id, utcnow
 
 NAMING = {
@@ -240,8 +241,18 @@ class Person(Base):
     consent_quote: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Folded name and email ('zoe' finds Zoë), kept in step by _keep_search_text; bulk inserts
+    # set it themselves. Matched with LIKE on SQLite and PostgreSQL alike.
+    search_text: Mapped[str] = mapped_column(String(600), default="", server_default="")
 
     registrations: Mapped[list[Registration]] = relationship(back_populates="person")
+
+    @validates("full_name", "email")
+    def _keep_search_text(self, key: str, value: str | None) -> str | None:
+        name = value if key == "full_name" else self.full_name
+        email = value if key == "email" else self.email
+        self.search_text = search_text(name or "", email)
+        return value
 
 
 class Registration(Base):
@@ -295,7 +306,7 @@ class Response(Base):
     device_id: Mapped[str] = mapped_column(String(36))
     event_id: Mapped[str] = mapped_column(ForeignKey("event.id"), index=True)
     registration_id: Mapped[str | None] = mapped_column(
-        ForeignKey("registration.id", ondelete="SET NULL"), nullable=True
+        ForeignKey("registration.id", ondelete="SET NULL"), nullable=True, index=True
     )
     method: Mapped[ResponseMethod] = mapped_column(_enum(ResponseMethod))
     source: Mapped[str] = mapped_column(String(20), default="desk")  # desk, kiosk, paper
@@ -351,7 +362,7 @@ class Comment(Base):
     device_id: Mapped[str] = mapped_column(String(36))
     event_id: Mapped[str] = mapped_column(ForeignKey("event.id"), index=True)
     registration_id: Mapped[str | None] = mapped_column(
-        ForeignKey("registration.id", ondelete="SET NULL"), nullable=True
+        ForeignKey("registration.id", ondelete="SET NULL"), nullable=True, index=True
     )
     text: Mapped[str] = mapped_column(Text)
     quote_permission: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -370,7 +381,7 @@ class Question(Base):
     device_id: Mapped[str] = mapped_column(String(36))
     event_id: Mapped[str] = mapped_column(ForeignKey("event.id"), index=True)
     registration_id: Mapped[str | None] = mapped_column(
-        ForeignKey("registration.id", ondelete="SET NULL"), nullable=True
+        ForeignKey("registration.id", ondelete="SET NULL"), nullable=True, index=True
     )
     text: Mapped[str] = mapped_column(Text)
     theme_id: Mapped[str | None] = mapped_column(ForeignKey("theme.id"), nullable=True)
