@@ -117,7 +117,7 @@ def test_cancel_and_reinstate_are_audited(desk: Desk) -> None:
     assert [r.id for r in desk.events.list_events(include_cancelled=False)] == [created.id]
     assert [(a, d) for a, _, d in audit_trail(desk, created.id)] == [
         ("event created", "Have your say: SEND in Bury"),
-        ("event cancelled", "  Venue flooded "),
+        ("event cancelled", "Venue flooded"),
         ("event reinstated", ""),
     ]
 

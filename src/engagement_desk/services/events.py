@@ -233,7 +233,9 @@ class EventService:
             event = self._find(s, reference)
             event.status = EventStatus.CANCELLED
             event.cancel_reason = reason.strip()
-            audit.record(s, self._device.id, "event cancelled", "event", event.id, reason)
+            audit.record(
+                s, self._device.id, "event cancelled", "event", event.id, event.cancel_reason
+            )
             return self._detail(event)
 
     def reinstate(self, reference: str) -> EventDetail:

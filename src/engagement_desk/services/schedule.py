@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,7 @@ from engagement_desk import __version__
 from engagement_desk.core.clock import LONDON, Clock, format_when, system_clock
 from engagement_desk.db.models import EventKind, EventStatus
 from engagement_desk.reports.listing import ListingEntry, ScheduleListing, render_listing
+from engagement_desk.services.errors import UserError
 from engagement_desk.services.events import EventDetail, EventService, When
 
 
@@ -136,6 +138,20 @@ class ScheduleService:
 def _write_atomically(target: Path, data: bytes) -> None:
     """Write next to the target and rename, so a failed write never leaves half a file."""
     target = Path(target)
+    if not target.parent.is_dir():
+        raise UserError(f"The folder {target.parent} does not exist; choose another place to save.")
+    if target.is_dir():
+        raise UserError(f"{target} is a folder; give a file name to save to.")
     temporary = target.with_name(f".{target.name}.partial")
-    temporary.write_bytes(data)
-    temporary.replace(target)
+    try:
+        with temporary.open("wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        temporary.replace(target)
+    except OSError as exc:
+        raise UserError(
+            f"Could not save {target}: {exc.strerror or exc}. Check the folder and try again."
+        ) from exc
+    finally:
+        temporary.unlink(missing_ok=True)
