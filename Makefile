@@ -1,41 +1,20 @@
-# Two commands for a fresh machine:  make run   and   make test
-PYTHON ?= python3
-VENV   ?= .venv
-PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed
-DEMO_HOME ?= $(CURDIR)/demo-data
+# The README's two commands are scripts/run.sh and scripts/test.sh; these targets are shorthands.
+.PHONY: run test bench installer install clean
 
-.PHONY: run test lint bench system-deps install clean
+install:
+	bash scripts/install.sh
 
-system-deps:
-	@bash scripts/install-system-deps.sh
+run:
+	bash scripts/run.sh
 
-$(STAMP): pyproject.toml
-	@$(MAKE) --no-print-directory system-deps
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,postgres]'
-	@touch $(STAMP)
+test:
+	bash scripts/test.sh
 
-install: $(STAMP)
+bench: install
+	.venv/bin/python benchmarks/run_all.py
 
-# Install, fill a demo database (first time only) and open the app on it.
-run: $(STAMP)
-	@if [ ! -f "$(DEMO_HOME)/engagement-desk.sqlite3" ]; then \
-		$(VENV)/bin/engagement-desk --data-dir "$(DEMO_HOME)" demo; fi
-	$(VENV)/bin/engagement-desk --data-dir "$(DEMO_HOME)"
-
-lint: $(STAMP)
-	$(VENV)/bin/ruff check src tests benchmarks
-	$(VENV)/bin/ruff format --check src tests benchmarks
-	$(VENV)/bin/mypy
-
-# Install everything, then lint, type-check and run the whole test suite.
-test: lint
-	$(PY) -m pytest
-
-bench: $(STAMP)
-	$(PY) benchmarks/run_all.py
+installer: install
+	.venv/bin/pyinstaller --noconfirm build_installer.spec
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .venv build dist .pytest_cache .mypy_cache .ruff_cache
