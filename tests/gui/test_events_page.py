@@ -264,7 +264,8 @@ def test_export_calendar_to_an_unwritable_place_says_so(
     prompter.save_to = tmp_path / "no-such-folder" / "events.ics"
     page.ics_button.click()
     assert prompter.asked[-1][0] == "warn"
-    assert "could not be saved" in prompter.asked[-1][1]
+    assert "does not exist" in prompter.asked[-1][1]
+    assert not (tmp_path / "no-such-folder").exists()
 
 
 def test_printable_listing_runs_in_the_background(

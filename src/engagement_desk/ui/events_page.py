@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from engagement_desk.db.models import EventStatus
+from engagement_desk.services.errors import UserError
 from engagement_desk.services.events import EventService, When
 from engagement_desk.services.schedule import ScheduleService
 from engagement_desk.ui.event_dialog import EventDialog
@@ -274,6 +275,9 @@ class EventsPage(QWidget):
             return None
         try:
             count = self._schedule.write_ics(target)
+        except UserError as exc:
+            self._prompter.warn(self, "Export calendar", str(exc))
+            return None
         except OSError as exc:
             reason = exc.strerror or str(exc)
             self._prompter.warn(
