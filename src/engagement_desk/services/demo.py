@@ -248,7 +248,10 @@ class DemoService:
             persons = [self._person(rng, n) for n in range(people)]
             s.add_all(persons)
             s.flush()
-            events = list(s.scalars(select(Event).where(Event.id.in_(event_ids))))
+            # A fixed order, so the same seed gives the same demo every time.
+            events = list(
+                s.scalars(select(Event).where(Event.id.in_(event_ids)).order_by(Event.starts_at))
+            )
             counts = {"registrations": 0, "check_ins": 0, "responses": 0, "comments": 0}
             for event in events:
                 if not persons:
@@ -267,7 +270,10 @@ class DemoService:
                         status=RegistrationStatus.REGISTERED,
                         ticket_id=secrets.token_hex(8),
                         source=rng.choice(("online form", "online form", "phone", "email")),
-                        registered_at=event.starts_at - timedelta(days=rng.randint(3, 40)),
+                        # Booked some days ahead, but never later than today.
+                        registered_at=min(
+                            event.starts_at - timedelta(days=rng.randint(3, 40)), now
+                        ),
                     )
                     s.add(registration)
                     counts["registrations"] += 1
