@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from engagement_desk.core.clock import Clock, system_clock
 from engagement_desk.db.database import Database
 from engagement_desk.paths import AppPaths
+from engagement_desk.services.checkin import CheckInService
 from engagement_desk.services.demo import DemoService
 from engagement_desk.services.devices import DeviceIdentity, DeviceService, load_or_create_device
 from engagement_desk.services.events import EventService
 from engagement_desk.services.programmes import ProgrammeService
 from engagement_desk.services.schedule import ScheduleService
+from engagement_desk.services.tickets import TicketService
 
 
 @dataclass
@@ -26,6 +28,8 @@ class Desk:
     schedule: ScheduleService
     demo: DemoService
     devices: DeviceService
+    tickets: TicketService
+    check_in: CheckInService
     clock: Clock
 
     def close(self) -> None:
@@ -43,6 +47,7 @@ def open_desk(
     programmes = ProgrammeService(db)
     programmes.ensure_seeded()
     events = EventService(db, device, programmes, clock)
+    tickets = TicketService(db)
     return Desk(
         paths=paths,
         db=db,
@@ -52,5 +57,7 @@ def open_desk(
         schedule=ScheduleService(events, clock),
         demo=DemoService(db, device, programmes, events, clock),
         devices=devices,
+        tickets=tickets,
+        check_in=CheckInService(db, device, events, tickets, clock),
         clock=clock,
     )
