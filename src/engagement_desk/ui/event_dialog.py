@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,8 +33,8 @@ from engagement_desk.core.events import (
 from engagement_desk.db.models import EventKind
 from engagement_desk.services.errors import ValidationFailed
 from engagement_desk.services.events import EventDetail, EventService, VenueInfo
+from engagement_desk.ui.problems import ProblemBanner
 
-ERROR_STYLE = "border: 2px solid #b00020;"
 DATE_FORMAT = "ddd d MMM yyyy  HH:mm"
 
 
@@ -78,16 +78,7 @@ class EventDialog(QDialog):
     # ---- construction --------------------------------------------------
 
     def _build(self) -> None:
-        self.problems = QLabel()
-        self.problems.setObjectName("problems")
-        self.problems.setWordWrap(True)
-        self.problems.setTextFormat(Qt.TextFormat.PlainText)
-        self.problems.setAccessibleName("Problems to fix before saving")
-        self.problems.setStyleSheet(
-            "QLabel { background: #fdecea; color: #5f0010;"
-            " border: 1px solid #b00020; padding: 8px; }"
-        )
-        self.problems.hide()
+        self.problems = ProblemBanner()
 
         self.title = QLineEdit()
         self.title.setAccessibleName("Event title")
@@ -187,7 +178,7 @@ class EventDialog(QDialog):
         outer.addWidget(scroll)
         outer.addWidget(buttons)
         self.resize(640, 720)
-        self._fields: dict[str, QWidget] = {
+        self.problems.fields = {
             "title": self.title,
             "kind": self.kind,
             "ends_at": self.ends,
@@ -305,21 +296,4 @@ class EventDialog(QDialog):
         self.accept()
 
     def show_problems(self, problems: list[Problem]) -> None:
-        for widget in self._fields.values():
-            widget.setStyleSheet("")
-            widget.setAccessibleDescription("")
-        for problem in problems:
-            widget = self._fields.get(problem.field)
-            if widget is not None:
-                widget.setStyleSheet(ERROR_STYLE)
-                widget.setAccessibleDescription(problem.message)
-        heading = (
-            "Please fix this before saving:"
-            if len(problems) == 1
-            else (f"Please fix these {len(problems)} things before saving:")
-        )
-        self.problems.setText("⚠ " + heading + "\n" + "\n".join(f"• {p.message}" for p in problems))
-        self.problems.show()
-        first = self._fields.get(problems[0].field)
-        if first is not None:
-            first.setFocus()
+        self.problems.show_problems(problems)
