@@ -1,0 +1,1053 @@
+"""People and registrations: sign-up, the waiting list, walk-ins, search, and privacy requests.
+
+One person per email address: registering again with the same email finds the same person,
+and registering twice for the same event gives back the first registration. Without an email,
+the same name with the same phone number is the same person; a name alone is not enough
+(two parents can share a name).
+
+Places beyond an event's capacity go on its waiting list, in order. Cancelling a place
+revokes its ticket code (the check-in desk refuses cancelled codes) and offers the place to
+the next person waiting, minting their code.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, delete, exists, func, or_, select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from engagement_desk.core.clock import Clock, system_clock
+from engagement_desk.core.events import Problem, looks_like_short_code
+from engagement_desk.core.people import (
+    DEFAULT_ROLE,
+    NO_CONSENT_TO_STORE,
+    PersonDraft,
+    apply_consents,
+    fold,
+    merge_person,
+    normalise_email,
+    search_text,
+    tidy_person,
+    validate_person,
+)
+from engagement_desk.core.tickets import (
+    TICKET_ID_LENGTH,
+    mint_ticket,
+    new_ticket_id,
+    ticket_id_from_reference,
+    ticket_reference,
+)
+from engagement_desk.db.database import Database
+from engagement_desk.db.models import (
+    AuditEntry,
+    CheckIn,
+    Comment,
+    Event,
+    EventStatus,
+    Person,
+    Priority,
+    Question,
+    Registration,
+    RegistrationStatus,
+    Response,
+    ResponseScore,
+)
+from engagement_desk.services import audit
+from engagement_desk.services.devices import DeviceIdentity
+from engagement_desk.services.errors import NotFound, UserError, ValidationFailed
+from engagement_desk.services.tickets import TicketService
+
+log = logging.getLogger(__name__)
+
+ERASED_TEXT = "[removed at the person's request]"
+SEARCH_LIMIT = 200
+
+
+class PeopleFilter(enum.StrEnum):
+    """The People page's status filter. 'registered' means has a place, not yet arrived."""
+
+    REGISTERED = "registered"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+    CHECKED_IN = "checked in"
+
+
+@dataclass(frozen=True)
+class RegistrationInfo:
+    """One registration as the desk reports it back. ``name`` is empty for an anonymous walk-in."""
+
+    id: str
+    person_id: str | None
+    event_id: str
+    event_code: str
+    event_title: str
+    name: str
+    email: str | None
+    status: RegistrationStatus
+    ticket_id: str
+    ticket_code: str | None
+    waitlist_position: int | None
+    checked_in: bool
+    already_registered: bool = False
+
+    @property
+    def reference(self) -> str:
+        return ticket_reference(self.ticket_id)
+
+    @property
+    def message(self) -> str:
+        """What happened, in plain words, for a status bar or the command line."""
+        who = self.name or "An anonymous walk-in"
+        if self.already_registered:
+            prefix = f"{who} was already registered for {self.event_title}"
+            if self.status is RegistrationStatus.WAITLISTED:
+                return f"{prefix}, and is number {self.waitlist_position} on the waiting list."
+            if self.checked_in:
+                return f"{prefix}, and is checked in."
+            return f"{prefix}; nothing new was added."
+        if self.status is RegistrationStatus.WAITLISTED:
+            return (
+                f"{self.event_title} is full: {who} is number {self.waitlist_position} on the "
+                "waiting list."
+            )
+        if self.status is RegistrationStatus.CANCELLED:
+            return f"{who}'s place at {self.event_title} is cancelled."
+        if self.checked_in:
+            return f"{who} is registered for {self.event_title} and checked in."
+        return f"{who} is registered for {self.event_title}."
+
+
+@dataclass(frozen=True)
+class CancelResult:
+    cancelled: RegistrationInfo
+    promoted: tuple[RegistrationInfo, ...]
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """One line of the People list: a registration and who it is for."""
+
+    registration_id: str
+    person_id: str
+    event_id: str
+    event_code: str
+    name: str
+    email: str | None
+    status: RegistrationStatus
+    checked_in: bool
+    ticket_id: str
+    ticket_code: str | None
+    waitlist_position: int | None
+    access_needs: tuple[str, ...]
+
+    @property
+    def status_label(self) -> str:
+        if self.checked_in and self.status is RegistrationStatus.REGISTERED:
+            return "checked in"
+        if self.status is RegistrationStatus.WAITLISTED and self.waitlist_position:
+            return f"waitlisted ({self.waitlist_position})"
+        return self.status.value
+
+
+@dataclass(frozen=True)
+class PersonDetail:
+    id: str
+    draft: PersonDraft
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class ErasureResult:
+    """What erasing a person did. Name and email are only for telling the user who it was."""
+
+    person_id: str
+    name: str
+    email: str | None
+    registrations_kept: int
+    check_ins_kept: int
+    responses_unlinked: int
+    comments_removed: int
+    questions_removed: int
+    file_scrubbed: bool
+    note: str
+
+
+class RegistrationService:
+    def __init__(
+        self,
+        db: Database,
+        device: DeviceIdentity,
+        tickets: TicketService,
+        clock: Clock = system_clock,
+    ) -> None:
+        self._db = db
+        self._device = device
+        self._tickets = tickets
+        self._clock = clock
+
+    # ---- signing up ----------------------------------------------------
+
+    def register(
+        self, event_ref: str, draft: PersonDraft, source: str = "manual"
+    ) -> RegistrationInfo:
+        """Book a place (or a waiting-list place when full). The same email twice is one
+        person, and the same person twice for one event is one registration."""
+        draft = self._checked(draft)
+        with self._db.session() as s, s.begin():
+            event = _open_event(s, event_ref)
+            person = _matching_person(s, draft)
+            if person is None:
+                person = self._new_person(s, draft)
+            else:
+                _apply(person, merge_person(_draft_of(person), draft))
+            existing = _active_registration(s, event.id, person.id)
+            if existing is not None:
+                return _info(s, existing, already=True)
+            registration = self._new_registration(s, event, person.id, source)
+            audit.record(
+                s,
+                self._device.id,
+                "registered"
+                if registration.status is RegistrationStatus.REGISTERED
+                else "waitlisted",
+                "registration",
+                registration.id,
+                f"event {event.short_code}, person {person.id}, source {source}",
+            )
+            return _info(s, registration)
+
+    def walk_in(
+        self,
+        event_ref: str,
+        name: str,
+        email: str | None = None,
+        *,
+        consent_store: bool = True,
+        postcode: str = "",
+        role: str = DEFAULT_ROLE,
+        access_needs: Sequence[str] = (),
+    ) -> RegistrationInfo:
+        """Register someone at the door and check them in at once.
+
+        Without ``consent_store`` nothing about them is kept: an anonymous registration is
+        checked in so they are still counted. A walk-in may take the event over capacity:
+        they are here.
+        """
+        draft: PersonDraft | None = None
+        if consent_store:
+            draft = self._checked(
+                PersonDraft(
+                    full_name=name,
+                    email=email,
+                    postcode=postcode,
+                    role=role,
+                    access_needs=tuple(access_needs),
+                    consent_store=True,
+                )
+            )
+        with self._db.session() as s, s.begin():
+            event = _open_event(s, event_ref)
+            person_id: str | None = None
+            registration: Registration | None = None
+            if draft is not None:
+                person = _matching_person(s, draft)
+                if person is None:
+                    person = self._new_person(s, draft)
+                else:
+                    _apply(person, merge_person(_draft_of(person), draft))
+                person_id = person.id
+                registration = _active_registration(s, event.id, person.id)
+            if registration is not None:
+                # Already booked: check them in on their own registration.
+                if _is_checked_in(s, registration.id):
+                    return _info(s, registration, already=True)
+                walked_in = registration.status is RegistrationStatus.WAITLISTED
+                if walked_in:
+                    self._make_registered(s, event, registration)
+                self._check_in(s, registration, walk_in=walked_in)
+                _renumber_waitlist(s, event.id)
+                return _info(s, registration)
+            registration = self._new_registration(
+                s, event, person_id, "walk-in", always_a_place=True
+            )
+            self._check_in(s, registration, walk_in=True)
+            audit.record(
+                s,
+                self._device.id,
+                "walk-in",
+                "registration",
+                registration.id,
+                f"event {event.short_code}, person {person_id or 'anonymous'}",
+            )
+            return _info(s, registration)
+
+    # ---- cancelling and the waiting list -------------------------------
+
+    def cancel(self, event_ref: str, code_or_registration_id: str) -> CancelResult:
+        """Cancel a place (its ticket code stops working) and offer it to the next person
+        waiting. ``code_or_registration_id`` may be the QR code, the printed reference, the
+        registration id or the person's email address."""
+        with self._db.session() as s, s.begin():
+            event = _find_event(s, event_ref)
+            registration = _find_registration(s, event, code_or_registration_id)
+            if registration.status is RegistrationStatus.CANCELLED:
+                raise UserError(f"{_who(registration)}'s place was already cancelled.")
+            if _is_checked_in(s, registration.id):
+                raise UserError(
+                    f"{_who(registration)} has already checked in. Undo the check-in first "
+                    "if they were checked in by mistake."
+                )
+            had_place = registration.status is RegistrationStatus.REGISTERED
+            registration.status = RegistrationStatus.CANCELLED
+            registration.cancelled_at = self._clock()
+            registration.waitlist_position = None
+            s.flush()
+            audit.record(
+                s, self._device.id, "registration cancelled", "registration", registration.id
+            )
+            promoted: list[Registration] = []
+            if had_place and event.status is EventStatus.SCHEDULED:
+                promoted = self._fill_places(s, event)
+            _renumber_waitlist(s, event.id)
+            return CancelResult(
+                cancelled=_info(s, registration),
+                promoted=tuple(_info(s, r) for r in promoted),
+            )
+
+    def promote(self, registration_id: str) -> RegistrationInfo:
+        """Give a waiting-list place a real one by hand, even beyond capacity."""
+        with self._db.session() as s, s.begin():
+            registration = s.get(Registration, registration_id)
+            if registration is None:
+                raise NotFound(f"No registration has the id '{registration_id}'.")
+            if registration.status is not RegistrationStatus.WAITLISTED:
+                raise UserError(
+                    f"{_who(registration)} is not on the waiting list "
+                    f"(their registration is {registration.status.value})."
+                )
+            event = registration.event
+            if event.status is EventStatus.CANCELLED:
+                raise UserError(_cancelled_event_message(event))
+            self._make_registered(s, event, registration)
+            audit.record(s, self._device.id, "promoted by hand", "registration", registration.id)
+            _renumber_waitlist(s, event.id)
+            return _info(s, registration)
+
+    # ---- reading -------------------------------------------------------
+
+    def registration(self, registration_id: str) -> RegistrationInfo:
+        with self._db.session() as s:
+            registration = s.get(Registration, registration_id)
+            if registration is None:
+                raise NotFound(f"No registration has the id '{registration_id}'.")
+            return _info(s, registration)
+
+    def search(
+        self,
+        event_ref: str | None,
+        text: str = "",
+        status: PeopleFilter | None = None,
+        limit: int | None = SEARCH_LIMIT,
+    ) -> list[PersonRow]:
+        """Registrations whose person's name or email contains ``text`` (any case, accents
+        ignored), or whose ticket reference starts with it, or whose QR code it is."""
+        with self._db.session() as s:
+            event_id = _find_event(s, event_ref).id if event_ref else None
+            query = _rows_query(event_id, text, status)
+            if limit is not None:
+                query = query.limit(limit)
+            return [_row(r) for r in s.execute(query)]
+
+    def list_people(self, event_ref: str | None = None) -> list[PersonRow]:
+        """Every registration with a person (those of erased people are left out)."""
+        with self._db.session() as s:
+            event_id = _find_event(s, event_ref).id if event_ref else None
+            query = _rows_query(event_id, "", None).order_by(None)
+            query = query.order_by(Event.starts_at, Person.full_name, Registration.registered_at)
+            return [_row(r) for r in s.execute(query)]
+
+    def person(self, person_ref: str) -> PersonDetail:
+        with self._db.session() as s:
+            person = _find_person(s, person_ref)
+            return PersonDetail(person.id, _draft_of(person), person.created_at)
+
+    def update_person(self, person_id: str, draft: PersonDraft) -> PersonDetail:
+        draft = self._checked(draft)
+        with self._db.session() as s, s.begin():
+            person = _find_person(s, person_id)
+            if draft.email and draft.email != person.email:
+                other = s.scalar(
+                    select(Person.id).where(Person.email == draft.email, Person.id != person.id)
+                )
+                if other is not None:
+                    raise UserError(
+                        f"Someone else already has the email {draft.email}. "
+                        "Search for them instead of changing this person's email."
+                    )
+            _apply(person, draft)
+            audit.record(s, self._device.id, "person edited", "person", person.id)
+            return PersonDetail(person.id, _draft_of(person), person.created_at)
+
+    # ---- privacy requests ----------------------------------------------
+
+    def export_person(self, person_ref: str) -> dict[str, Any]:
+        """Everything held about one person (a subject access request), ready for JSON."""
+        with self._db.session() as s, s.begin():
+            person = _find_person(s, person_ref)
+            registrations = list(
+                s.scalars(
+                    select(Registration)
+                    .where(Registration.person_id == person.id)
+                    .order_by(Registration.registered_at)
+                )
+            )
+            ids = [r.id for r in registrations]
+            events = {r.event_id: r.event for r in registrations}
+            check_ins = _grouped(
+                s.scalars(
+                    select(CheckIn)
+                    .where(CheckIn.registration_id.in_(ids))
+                    .order_by(CheckIn.checked_in_at)
+                ),
+                lambda c: c.registration_id,
+            )
+            responses = list(
+                s.scalars(
+                    select(Response)
+                    .where(Response.registration_id.in_(ids))
+                    .order_by(Response.created_at)
+                )
+            )
+            comments = list(
+                s.scalars(
+                    select(Comment)
+                    .where(Comment.registration_id.in_(ids))
+                    .order_by(Comment.created_at)
+                )
+            )
+            questions = list(
+                s.scalars(
+                    select(Question)
+                    .where(Question.registration_id.in_(ids))
+                    .order_by(Question.created_at)
+                )
+            )
+            priorities = _priority_titles(s, [sc for r in responses for sc in r.scores])
+            audit.record(s, self._device.id, "person data exported", "person", person.id)
+
+            def event_json(event_id: str) -> dict[str, Any]:
+                event = events[event_id]
+                return {
+                    "id": event.id,
+                    "short_code": event.short_code,
+                    "title": event.title,
+                    "starts_at": event.starts_at.isoformat(),
+                }
+
+            draft = _draft_of(person)
+            return {
+                "format": "engagement-desk person export 1",
+                "exported_at": self._clock().isoformat(),
+                "person": {
+                    "id": person.id,
+                    "full_name": person.full_name,
+                    "email": person.email,
+                    "phone": person.phone,
+                    "postcode_district": person.postcode_district,
+                    "role": person.role,
+                    "child_age_band": person.child_age_band,
+                    "child_setting": person.child_setting,
+                    "ehcp_status": person.ehcp_status,
+                    "need_areas": list(draft.need_areas),
+                    "access_needs": list(draft.access_needs),
+                    "access_notes": person.access_notes,
+                    "consents": {
+                        "store_details": person.consent_store,
+                        "store_child_send_details": person.consent_special_category,
+                        "future_contact": person.consent_future_contact,
+                        "quote_anonymously": person.consent_quote,
+                    },
+                    "created_at": person.created_at.isoformat(),
+                    "updated_at": person.updated_at.isoformat(),
+                },
+                "registrations": [
+                    {
+                        "id": r.id,
+                        "event": event_json(r.event_id),
+                        "status": r.status.value,
+                        "source": r.source,
+                        "ticket_reference": ticket_reference(r.ticket_id),
+                        "ticket_code": r.ticket_code,
+                        "waitlist_position": r.waitlist_position,
+                        "registered_at": r.registered_at.isoformat(),
+                        "cancelled_at": r.cancelled_at.isoformat() if r.cancelled_at else None,
+                        "check_ins": [
+                            {
+                                "checked_in_at": c.checked_in_at.isoformat(),
+                                "method": c.method,
+                                "walk_in": c.walk_in,
+                                "undone_at": c.undone_at.isoformat() if c.undone_at else None,
+                            }
+                            for c in check_ins.get(r.id, [])
+                        ],
+                    }
+                    for r in registrations
+                ],
+                "responses": [
+                    {
+                        "event": event_json(r.event_id),
+                        "method": r.method.value,
+                        "created_at": r.created_at.isoformat(),
+                        "scores": [
+                            {"priority": priorities.get(sc.priority_id, ""), "value": sc.value}
+                            for sc in r.scores
+                        ],
+                    }
+                    for r in responses
+                ],
+                "comments": [
+                    {
+                        "event": event_json(c.event_id),
+                        "text": c.text,
+                        "themes": sorted(t.name for t in c.themes),
+                        "quote_permission": c.quote_permission,
+                        "created_at": c.created_at.isoformat(),
+                    }
+                    for c in comments
+                ],
+                "questions": [
+                    {
+                        "event": event_json(q.event_id),
+                        "text": q.text,
+                        "status": q.status.value,
+                        "answer": q.answer,
+                        "upvotes": q.upvotes,
+                        "created_at": q.created_at.isoformat(),
+                    }
+                    for q in questions
+                ],
+            }
+
+    def erase_person(self, person_ref: str) -> ErasureResult:
+        """Erase a person on request: their details go from the database file itself.
+
+        Their registrations and check-ins stay without them, so attendance counts do not
+        change; their votes stay, unlinked; the words of their comments and questions are
+        replaced (themes and counts remain). On SQLite the file is then checkpointed and
+        vacuumed so the deleted bytes are not left in free pages or the write-ahead log.
+        """
+        with self._db.session() as s, s.begin():
+            person = _find_person(s, person_ref)
+            person_id, name, email = person.id, person.full_name, person.email
+            ids = list(
+                s.scalars(select(Registration.id).where(Registration.person_id == person_id))
+            )
+            linked = Registration.id.in_(ids)
+            check_ins = s.scalar(
+                select(func.count(CheckIn.id)).where(CheckIn.registration_id.in_(ids))
+            )
+            responses = _changed(
+                s,
+                update(Response)
+                .where(Response.registration_id.in_(ids))
+                .values(registration_id=None),
+            )
+            comments = _changed(
+                s,
+                update(Comment)
+                .where(Comment.registration_id.in_(ids))
+                .values(text=ERASED_TEXT, quote_permission=False, registration_id=None),
+            )
+            questions = _changed(
+                s,
+                update(Question)
+                .where(Question.registration_id.in_(ids))
+                .values(text=ERASED_TEXT, registration_id=None),
+            )
+            s.execute(update(Registration).where(linked).values(person_id=None))
+            # Audit details could quote them; the entries stay, their words do not.
+            s.execute(
+                update(AuditEntry)
+                .where(AuditEntry.entity_id.in_([person_id, *ids]))
+                .values(detail="")
+            )
+            s.expire_all()
+            s.execute(delete(Person).where(Person.id == person_id))
+            audit.record(
+                s,
+                self._device.id,
+                "person erased",
+                "person",
+                person_id,
+                f"{len(ids)} registrations kept without personal details",
+            )
+        scrubbed, note = self._scrub_file()
+        log.info("erased person %s (%d registrations kept)", person_id, len(ids))
+        return ErasureResult(
+            person_id=person_id,
+            name=name,
+            email=email,
+            registrations_kept=len(ids),
+            check_ins_kept=check_ins or 0,
+            responses_unlinked=responses,
+            comments_removed=comments,
+            questions_removed=questions,
+            file_scrubbed=scrubbed,
+            note=note,
+        )
+
+    def _scrub_file(self) -> tuple[bool, str]:
+        """Checkpoint and vacuum a SQLite file so deleted rows leave no bytes behind."""
+        if not self._db.is_sqlite:
+            return True, (
+                "On a database server, deleted rows are cleared by its own routine vacuuming."
+            )
+        backups = (
+            " Backups made before now still hold their details until they are deleted."
+            if self._db.sqlite_path is not None
+            else ""
+        )
+        try:
+            with self._db.engine.connect() as raw:
+                connection = raw.execution_options(isolation_level="AUTOCOMMIT")
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                connection.exec_driver_sql("VACUUM")
+                busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
+        except OperationalError as exc:
+            log.warning("could not vacuum after erasing: %s", exc)
+            return False, (
+                "Their details are deleted, but the database file could not be compacted "
+                "because another window or program is using it. Close the others and erase "
+                "again (it is safe to repeat) to clear the old bytes from the file." + backups
+            )
+        if busy is not None and busy[0]:
+            return False, (
+                "Their details are deleted, but another window or program was reading the "
+                "database, so some old bytes may remain in its log file until it closes." + backups
+            )
+        return True, "Their details are gone from the database file." + backups
+
+    # ---- helpers -------------------------------------------------------
+
+    def _checked(self, draft: PersonDraft) -> PersonDraft:
+        draft = tidy_person(draft)
+        problems = validate_person(draft)
+        if not draft.consent_store:
+            problems.append(Problem("consent_store", NO_CONSENT_TO_STORE))
+        if problems:
+            raise ValidationFailed(problems)
+        return apply_consents(draft)
+
+    def _new_person(self, s: Session, draft: PersonDraft) -> Person:
+        person = Person(device_id=self._device.id, full_name=draft.full_name)
+        _apply(person, draft)
+        s.add(person)
+        s.flush()
+        return person
+
+    def _new_registration(
+        self,
+        s: Session,
+        event: Event,
+        person_id: str | None,
+        source: str,
+        *,
+        always_a_place: bool = False,
+    ) -> Registration:
+        registration = Registration(
+            device_id=self._device.id,
+            event_id=event.id,
+            person_id=person_id,
+            ticket_id=new_ticket_id(),
+            source=source,
+            registered_at=self._clock(),
+        )
+        full = event.capacity is not None and _registered_count(s, event.id) >= event.capacity
+        if full and not always_a_place:
+            registration.status = RegistrationStatus.WAITLISTED
+            registration.waitlist_position = _last_waitlist_position(s, event.id) + 1
+        else:
+            registration.status = RegistrationStatus.REGISTERED
+            registration.ticket_code = self._mint(s, event, registration.ticket_id)
+        s.add(registration)
+        s.flush()
+        return registration
+
+    def _mint(self, s: Session, event: Event, ticket_id: str) -> str | None:
+        """A signed code, or None on a laptop that can only check tickets (the office copy
+        mints it later, when it prints tickets)."""
+        keys = self._tickets.keys_in(s, event.programme_id)
+        if keys.private_key is None:
+            return None
+        return mint_ticket(keys.private_key, event.short_code, ticket_id)
+
+    def _make_registered(self, s: Session, event: Event, registration: Registration) -> None:
+        registration.status = RegistrationStatus.REGISTERED
+        registration.waitlist_position = None
+        if registration.ticket_code is None:
+            registration.ticket_code = self._mint(s, event, registration.ticket_id)
+        s.flush()
+
+    def _fill_places(self, s: Session, event: Event) -> list[Registration]:
+        """Offer free places to the people waiting, first come first served."""
+        promoted: list[Registration] = []
+        while event.capacity is None or _registered_count(s, event.id) < event.capacity:
+            waiting = s.scalars(
+                select(Registration)
+                .where(
+                    Registration.event_id == event.id,
+                    Registration.status == RegistrationStatus.WAITLISTED,
+                )
+                .order_by(Registration.waitlist_position, Registration.registered_at)
+                .limit(1)
+            ).first()
+            if waiting is None:
+                break
+            self._make_registered(s, event, waiting)
+            audit.record(
+                s, self._device.id, "promoted from waiting list", "registration", waiting.id
+            )
+            promoted.append(waiting)
+        return promoted
+
+    def _check_in(self, s: Session, registration: Registration, *, walk_in: bool) -> None:
+        s.add(
+            CheckIn(
+                device_id=self._device.id,
+                registration_id=registration.id,
+                event_id=registration.event_id,
+                checked_in_at=self._clock(),
+                method="walk-in" if walk_in else "search",
+                walk_in=walk_in,
+            )
+        )
+        s.flush()
+
+
+# ---- queries ---------------------------------------------------------------
+
+
+def _find_event(s: Session, reference: str) -> Event:
+    ref = reference.strip()
+    conditions = [Event.id == ref]
+    if looks_like_short_code(ref):
+        conditions.append(Event.short_code == ref.upper())
+    event = s.scalars(select(Event).where(or_(*conditions))).first()
+    if event is None:
+        raise NotFound(
+            f"No event has the id or short code '{ref}'. "
+            "Run 'engagement-desk events list' to see them."
+        )
+    return event
+
+
+def _cancelled_event_message(event: Event) -> str:
+    return (
+        f"'{event.title}' ({event.short_code}) is cancelled, so no one can register for it. "
+        "Reinstate the event first if it is going ahead."
+    )
+
+
+def _open_event(s: Session, reference: str) -> Event:
+    event = _find_event(s, reference)
+    if event.status is EventStatus.CANCELLED:
+        raise UserError(_cancelled_event_message(event))
+    return event
+
+
+def _find_person(s: Session, reference: str) -> Person:
+    ref = reference.strip()
+    email = normalise_email(ref)
+    if "@" in ref and email:
+        people = list(s.scalars(select(Person).where(Person.email == email).limit(5)))
+        if len(people) > 1:
+            ids = ", ".join(p.id for p in people)
+            raise UserError(
+                f"More than one person has the email {email}; give one of their ids: {ids}."
+            )
+        if people:
+            return people[0]
+        raise NotFound(f"No one has the email address {email}.")
+    person = s.get(Person, ref)
+    if person is None:
+        raise NotFound(
+            f"No person has the id '{ref}'. Give their id (from 'people list') or email address."
+        )
+    return person
+
+
+def _matching_person(s: Session, draft: PersonDraft) -> Person | None:
+    if draft.email:
+        return s.scalars(
+            select(Person).where(Person.email == draft.email).order_by(Person.created_at).limit(1)
+        ).first()
+    if draft.phone:
+        folded = fold(draft.full_name)
+        for person in s.scalars(
+            select(Person).where(Person.phone == draft.phone, Person.email.is_(None))
+        ):
+            if fold(person.full_name) == folded:
+                return person
+    return None
+
+
+def _active_registration(s: Session, event_id: str, person_id: str) -> Registration | None:
+    return s.scalars(
+        select(Registration)
+        .where(
+            Registration.event_id == event_id,
+            Registration.person_id == person_id,
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
+        .order_by(Registration.registered_at)
+        .limit(1)
+    ).first()
+
+
+def _find_registration(s: Session, event: Event, reference: str) -> Registration:
+    ref = reference.strip()
+    in_event = select(Registration).where(Registration.event_id == event.id)
+    conditions = [Registration.id == ref]
+    upper = ref.upper()
+    parts = upper.split("-")
+    if len(parts) == 4 and len(parts[2]) == TICKET_ID_LENGTH:
+        conditions += [Registration.ticket_code == upper, Registration.ticket_id == parts[2]]
+    ticket_id = ticket_id_from_reference(ref)
+    if ticket_id is not None:
+        conditions.append(Registration.ticket_id == ticket_id)
+    if "@" in ref:
+        email = normalise_email(ref)
+        person_ids = select(Person.id).where(Person.email == email).scalar_subquery()
+        conditions.append(Registration.person_id.in_(person_ids))
+    found = list(
+        s.scalars(in_event.where(or_(*conditions)).order_by(Registration.registered_at.desc()))
+    )
+    active = [r for r in found if r.status is not RegistrationStatus.CANCELLED]
+    if active or found:
+        return (active or found)[0]
+    elsewhere = s.scalar(select(Event.short_code).join(Registration).where(or_(*conditions)))
+    if elsewhere is not None:
+        raise NotFound(f"That ticket is for another event ({elsewhere}), not {event.short_code}.")
+    raise NotFound(
+        f"No registration for {event.short_code} matches '{ref}'. Give the ticket code, the "
+        "printed ticket reference, or the person's email address."
+    )
+
+
+def _registered_count(s: Session, event_id: str) -> int:
+    return (
+        s.scalar(
+            select(func.count(Registration.id)).where(
+                Registration.event_id == event_id,
+                Registration.status == RegistrationStatus.REGISTERED,
+            )
+        )
+        or 0
+    )
+
+
+def _last_waitlist_position(s: Session, event_id: str) -> int:
+    return (
+        s.scalar(
+            select(func.max(Registration.waitlist_position)).where(
+                Registration.event_id == event_id,
+                Registration.status == RegistrationStatus.WAITLISTED,
+            )
+        )
+        or 0
+    )
+
+
+def _renumber_waitlist(s: Session, event_id: str) -> None:
+    """Waiting-list numbers 1, 2, 3... in the order people joined it."""
+    waiting = s.scalars(
+        select(Registration)
+        .where(
+            Registration.event_id == event_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+        )
+        .order_by(Registration.waitlist_position, Registration.registered_at)
+    )
+    for number, registration in enumerate(waiting, start=1):
+        if registration.waitlist_position != number:
+            registration.waitlist_position = number
+    s.flush()
+
+
+def _live_check_in(registration_id: Any) -> Any:
+    return exists().where(CheckIn.registration_id == registration_id, CheckIn.undone_at.is_(None))
+
+
+def _is_checked_in(s: Session, registration_id: str) -> bool:
+    return bool(s.scalar(select(_live_check_in(registration_id))))
+
+
+def _who(registration: Registration) -> str:
+    return registration.person.full_name if registration.person else "This anonymous walk-in"
+
+
+def _info(s: Session, registration: Registration, *, already: bool = False) -> RegistrationInfo:
+    person = registration.person
+    event = registration.event
+    return RegistrationInfo(
+        id=registration.id,
+        person_id=registration.person_id,
+        event_id=event.id,
+        event_code=event.short_code,
+        event_title=event.title,
+        name=person.full_name if person else "",
+        email=person.email if person else None,
+        status=registration.status,
+        ticket_id=registration.ticket_id,
+        ticket_code=registration.ticket_code,
+        waitlist_position=registration.waitlist_position,
+        checked_in=_is_checked_in(s, registration.id),
+        already_registered=already,
+    )
+
+
+def _rows_query(event_id: str | None, text: str, status: PeopleFilter | None) -> Select[Any]:
+    checked_in = _live_check_in(Registration.id)
+    query = (
+        select(
+            Registration.id,
+            Registration.person_id,
+            Registration.event_id,
+            Event.short_code,
+            Person.full_name,
+            Person.email,
+            Registration.status,
+            checked_in.label("checked_in"),
+            Registration.ticket_id,
+            Registration.ticket_code,
+            Registration.waitlist_position,
+            Person.access_needs,
+        )
+        .join(Person, Person.id == Registration.person_id)
+        .join(Event, Event.id == Registration.event_id)
+    )
+    if event_id is not None:
+        query = query.where(Registration.event_id == event_id)
+    if status is PeopleFilter.CHECKED_IN:
+        query = query.where(Registration.status == RegistrationStatus.REGISTERED, checked_in)
+    elif status is PeopleFilter.REGISTERED:
+        query = query.where(Registration.status == RegistrationStatus.REGISTERED, ~checked_in)
+    elif status is not None:
+        query = query.where(Registration.status == RegistrationStatus(status.value))
+    matches = _text_matches(text)
+    if matches:
+        query = query.where(or_(*matches))
+    return query.order_by(Person.search_text)
+
+
+def _text_matches(text: str) -> list[Any]:
+    """Conditions for a search box's text: name or email contains it, or a ticket matches."""
+    folded = fold(text)
+    if not folded:
+        return []
+    escaped = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    matches: list[Any] = [Person.search_text.like(f"%{escaped}%", escape="\\")]
+    upper = text.strip().upper()
+    parts = upper.split("-")
+    if len(parts) == 4 and len(parts[2]) == TICKET_ID_LENGTH:
+        # A scanned QR code typed into the search box by a keyboard-wedge scanner.
+        matches.append(Registration.ticket_id == parts[2])
+    else:
+        prefix = "".join(c for c in upper if c not in " -")
+        if 4 <= len(prefix) <= TICKET_ID_LENGTH and prefix.isalnum() and prefix.isascii():
+            matches.append(
+                and_(Registration.ticket_id >= prefix, Registration.ticket_id < prefix + "~")
+            )
+    return matches
+
+
+def _row(r: Any) -> PersonRow:
+    return PersonRow(
+        registration_id=r.id,
+        person_id=r.person_id,
+        event_id=r.event_id,
+        event_code=r.short_code,
+        name=r.full_name,
+        email=r.email,
+        status=r.status,
+        checked_in=bool(r.checked_in),
+        ticket_id=r.ticket_id,
+        ticket_code=r.ticket_code,
+        waitlist_position=r.waitlist_position,
+        access_needs=tuple(r.access_needs or ()),
+    )
+
+
+def _draft_of(person: Person) -> PersonDraft:
+    return PersonDraft(
+        full_name=person.full_name,
+        email=person.email,
+        phone=person.phone,
+        postcode=person.postcode_district,
+        role=person.role,
+        child_age_band=person.child_age_band,
+        child_setting=person.child_setting,
+        ehcp_status=person.ehcp_status,
+        need_areas=tuple(person.need_areas or ()),
+        access_needs=tuple(person.access_needs or ()),
+        access_notes=person.access_notes,
+        consent_store=person.consent_store,
+        consent_special_category=person.consent_special_category,
+        consent_future_contact=person.consent_future_contact,
+        consent_quote=person.consent_quote,
+    )
+
+
+def person_values(draft: PersonDraft) -> dict[str, Any]:
+    """A stored draft as Person column values (for bulk inserts as well as single ones)."""
+    return {
+        "full_name": draft.full_name,
+        "email": draft.email,
+        "phone": draft.phone,
+        "postcode_district": draft.postcode,
+        "role": draft.role,
+        "child_age_band": draft.child_age_band,
+        "child_setting": draft.child_setting,
+        "ehcp_status": draft.ehcp_status,
+        "need_areas": list(draft.need_areas),
+        "access_needs": list(draft.access_needs),
+        "access_notes": draft.access_notes,
+        "consent_store": draft.consent_store,
+        "consent_special_category": draft.consent_special_category,
+        "consent_future_contact": draft.consent_future_contact,
+        "consent_quote": draft.consent_quote,
+        "search_text": search_text(draft.full_name, draft.email),
+    }
+
+
+def _apply(person: Person, draft: PersonDraft) -> None:
+    for key, value in person_values(apply_consents(draft)).items():
+        if key != "search_text" and getattr(person, key) != value:
+            setattr(person, key, value)
+
+
+def _changed(s: Session, statement: Any) -> int:
+    """Run an UPDATE; how many rows it changed."""
+    result = s.execute(statement)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def _grouped(items: Iterable[CheckIn], key: Any) -> dict[str, list[CheckIn]]:
+    groups: dict[str, list[CheckIn]] = {}
+    for item in items:
+        groups.setdefault(key(item), []).append(item)
+    return groups
+
+
+def _priority_titles(s: Session, scores: list[ResponseScore]) -> dict[str, str]:
+    ids = {sc.priority_id for sc in scores}
+    if not ids:
+        return {}
+    return dict(s.execute(select(Priority.id, Priority.title).where(Priority.id.in_(ids))).tuples())
