@@ -1050,4 +1050,5 @@ def _priority_titles(s: Session, scores: list[ResponseScore]) -> dict[str, str]:
     ids = {sc.priority_id for sc in scores}
     if not ids:
         return {}
-    return dict(s.execute(select(Priority.id, Priority.title).where(Priority.id.in_(ids))).tuples())
+    rows = s.execute(select(Priority.id, Priority.title).where(Priority.id.in_(ids)))
+    return {priority_id: title for priority_id, title in rows}
