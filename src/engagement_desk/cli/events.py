@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -94,7 +95,7 @@ def _add(desk: Desk, args: argparse.Namespace) -> int:
         raise UserError(
             "Give --start and --end as ISO dates and times, like 2026-03-14T10:00."
         ) from exc
-    venue = VenueDraft(args.venue, address=args.address) if args.venue else None
+    venue = _venue_draft(desk, args.venue, args.address) if args.venue else None
     detail = desk.events.create(
         EventDraft(
             title=args.title,
@@ -112,6 +113,19 @@ def _add(desk: Desk, args: argparse.Namespace) -> int:
     else:
         print(f"Added {detail.short_code}: {detail.draft.title} (id {detail.id})")
     return 0
+
+
+def _venue_draft(desk: Desk, name: str, address: str) -> VenueDraft:
+    """A venue already on file keeps its address and access details; --address may update it.
+
+    The service saves the venue details it is given, and the command line only knows a name.
+    """
+    wanted = " ".join(name.split()).lower()
+    for known in desk.events.venues():
+        if known.name.lower() == wanted:
+            draft = known.as_draft()
+            return replace(draft, address=address) if address.strip() else draft
+    return VenueDraft(name, address=address)
 
 
 def _ics(desk: Desk, args: argparse.Namespace) -> int:
