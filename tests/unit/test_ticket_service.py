@@ -157,3 +157,17 @@ def test_no_tickets_for_a_cancelled_event(desk: Desk, tickets: TicketService) ->
     desk.events.cancel(event_id, "Venue flooded")
     with pytest.raises(UserError, match="is cancelled"):
         tickets.ticket_sheet(event_id)
+
+
+def test_checking_a_code_never_creates_keys(desk: Desk, tickets: TicketService) -> None:
+    short_code = desk.events.get(venue_event(desk)).short_code
+    someone_elses = mint_ticket(new_keys().private_key or b"", short_code, new_ticket_id())
+
+    reading = tickets.verify(someone_elses)
+
+    assert reading.problem is TicketProblem.BAD_SIGNATURE
+    assert "no copy of the programme's ticket key" in reading.message
+    assert tickets.verify("hello").problem is TicketProblem.MALFORMED
+    with desk.db.session() as s:
+        programme = s.get_one(Programme, _programme_id(desk))
+        assert programme.signing_public_key is None

@@ -6,7 +6,7 @@ given an event pack holds only the public key, so it can check tickets but not m
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, joinedload
@@ -15,6 +15,7 @@ from engagement_desk.core.clock import format_when
 from engagement_desk.core.events import looks_like_short_code, venue_access_summary
 from engagement_desk.core.tickets import (
     TicketKeys,
+    TicketProblem,
     TicketReading,
     is_ticket_id,
     mint_ticket,
@@ -36,6 +37,10 @@ from engagement_desk.services.errors import NotFound, UserError
 CANNOT_MINT = (
     "This laptop can check tickets but cannot make new ones: its copy of the programme "
     "has no signing key. Make tickets on the office copy of Engagement Desk."
+)
+NO_KEY = (
+    "This laptop cannot check tickets yet: it has no copy of the programme's ticket key. "
+    "Import the event pack, or search for the person's name."
 )
 
 
@@ -124,13 +129,20 @@ class TicketService:
         return mint_ticket(keys.private_key, event.short_code, ticket_id)
 
     def verify(self, payload: str) -> TicketReading:
-        """Read a scanned or typed code against the current programme's public key."""
-        with self._db.session() as s, s.begin():
-            programme_id = s.scalars(select(Programme.id).limit(1)).first()
-            if programme_id is None:
-                raise NotFound("There is no programme yet, so no ticket can be checked.")
-            keys = self.keys_in(s, programme_id)
-        return read_ticket(keys.public_key, payload)
+        """Read a scanned or typed code against the current programme's public key.
+
+        Never creates keys: a laptop without the programme's key refuses every code
+        and says why, rather than quietly becoming a second source of tickets.
+        """
+        with self._db.session() as s:
+            public_key = s.scalars(select(Programme.signing_public_key).limit(1)).first()
+        if public_key is None:
+            # Still read the code with a throwaway key so a typo is reported as a typo.
+            reading = read_ticket(new_keys().public_key, payload)
+            if reading.problem is TicketProblem.BAD_SIGNATURE:
+                return replace(reading, message=NO_KEY)
+            return reading
+        return read_ticket(public_key, payload)
 
     # ---- printing ------------------------------------------------------
 
