@@ -400,3 +400,13 @@ def test_counts_start_at_zero_and_places_never_go_negative(desk: Desk, attend: A
     assert (unlimited_row.registered, unlimited_row.waitlisted) == (0, 0)
     assert (unlimited_row.checked_in, unlimited_row.walk_ins) == (0, 0)
     assert unlimited_row.places_left is None
+
+
+def test_events_starting_together_are_listed_by_title(desk: Desk) -> None:
+    for title in ("Webinar Q&A", "Autism drop-in", "Have your say"):
+        desk.events.create(venue_event(title))
+
+    expected = ["Autism drop-in", "Have your say", "Webinar Q&A"]
+    assert [r.title for r in desk.events.list_events()] == expected
+    assert [r.title for r in desk.events.list_events(When.UPCOMING)] == expected
+    assert [e.title for e in desk.events.schedule(weeks=2)[1].events] == expected

@@ -129,6 +129,10 @@ def _venue_info(venue: Venue) -> VenueInfo:
     )
 
 
+# Events starting together keep one order everywhere (lists, schedule, exports, databases).
+_SOONEST_FIRST = (Event.starts_at, Event.title, Event.id)
+
+
 class EventService:
     def __init__(
         self,
@@ -151,18 +155,20 @@ class EventService:
         with self._db.session() as s:
             query = self._rows_query()
             if when is When.UPCOMING:
-                query = query.where(Event.ends_at >= now).order_by(Event.starts_at)
+                query = query.where(Event.ends_at >= now).order_by(*_SOONEST_FIRST)
             elif when is When.PAST:
-                query = query.where(Event.ends_at < now).order_by(Event.starts_at.desc())
+                query = query.where(Event.ends_at < now).order_by(
+                    Event.starts_at.desc(), Event.title, Event.id
+                )
             else:
-                query = query.order_by(Event.starts_at)
+                query = query.order_by(*_SOONEST_FIRST)
             if not include_cancelled:
                 query = query.where(Event.status == EventStatus.SCHEDULED)
             return [self._row(r) for r in s.execute(query)]
 
     def rows_for(self, event_ids: Sequence[str]) -> list[EventRow]:
         with self._db.session() as s:
-            query = self._rows_query().where(Event.id.in_(event_ids)).order_by(Event.starts_at)
+            query = self._rows_query().where(Event.id.in_(event_ids)).order_by(*_SOONEST_FIRST)
             return [self._row(r) for r in s.execute(query)]
 
     def schedule(self, weeks: int = 8, *, start: date | None = None) -> list[ScheduleWeek]:
