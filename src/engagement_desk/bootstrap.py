@@ -12,6 +12,7 @@ from engagement_desk.services.demo import DemoService
 from engagement_desk.services.devices import DeviceIdentity, DeviceService, load_or_create_device
 from engagement_desk.services.events import EventService
 from engagement_desk.services.programmes import ProgrammeService
+from engagement_desk.services.registrations import RegistrationService
 from engagement_desk.services.schedule import ScheduleService
 from engagement_desk.services.tickets import TicketService
 
@@ -29,6 +30,7 @@ class Desk:
     demo: DemoService
     devices: DeviceService
     tickets: TicketService
+    registrations: RegistrationService
     check_in: CheckInService
     clock: Clock
 
@@ -58,6 +60,7 @@ def open_desk(
         demo=DemoService(db, device, programmes, events, clock),
         devices=devices,
         tickets=tickets,
+        registrations=RegistrationService(db, device, tickets, clock),
         check_in=CheckInService(db, device, events, tickets, clock),
         clock=clock,
     )

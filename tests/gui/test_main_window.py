@@ -57,8 +57,9 @@ def test_pages_to_come_say_what_is_coming(
     qtbot: QtBot, desk: Desk, prompter: ScriptedPrompter
 ) -> None:
     window = make_window(qtbot, desk, prompter)
-    people = window.page_named("People")
-    assert "Registrations" in people.findChildren(type(window.database_label))[1].text()
+    voices = window.page_named("Voices")
+    texts = [label.text() for label in voices.findChildren(type(window.database_label))]
+    assert any("Dot votes, rankings" in text for text in texts)
 
 
 def test_text_size_scales_the_whole_app(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -11,6 +10,7 @@ from sqlalchemy import func, select
 
 from engagement_desk.core.clock import Clock, local_to_utc, system_clock, to_local
 from engagement_desk.core.events import AgendaDraft, EventDraft, VenueDraft
+from engagement_desk.core.tickets import new_ticket_id
 from engagement_desk.db.database import Database
 from engagement_desk.db.models import (
     CheckIn,
@@ -268,7 +268,7 @@ class DemoService:
                         event=event,
                         person=person,
                         status=RegistrationStatus.REGISTERED,
-                        ticket_id=secrets.token_hex(8),
+                        ticket_id=new_ticket_id(),
                         source=rng.choice(("online form", "online form", "phone", "email")),
                         # Booked some days ahead, but never later than today.
                         registered_at=min(
@@ -292,7 +292,7 @@ class DemoService:
                             device_id=self._device.id,
                             event=event,
                             person=walker,
-                            ticket_id=secrets.token_hex(8),
+                            ticket_id=new_ticket_id(),
                             source="walk-in",
                             registered_at=event.starts_at + timedelta(minutes=rng.randint(0, 40)),
                         )

@@ -9,14 +9,12 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -30,23 +28,10 @@ from engagement_desk.ui.event_dialog import EventDialog
 from engagement_desk.ui.event_models import EVENT_ID_ROLE, SORT_ROLE, EventTableModel, ScheduleModel
 from engagement_desk.ui.progress import ProgressPanel
 from engagement_desk.ui.prompts import Prompter
+from engagement_desk.ui.tables import make_table
 from engagement_desk.ui.workers import Task, start
 
 SCHEDULE_WEEKS = 8
-
-
-def _table(accessible_name: str) -> QTableView:
-    table = QTableView()
-    table.setAccessibleName(accessible_name)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.setTabKeyNavigation(False)
-    table.verticalHeader().hide()
-    table.horizontalHeader().setStretchLastSection(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    return table
 
 
 class EventsPage(QWidget):
@@ -90,7 +75,7 @@ class EventsPage(QWidget):
         self.proxy.setSortRole(SORT_ROLE)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
-        self.table = _table("Events list")
+        self.table = make_table("Events list")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)
@@ -100,7 +85,7 @@ class EventsPage(QWidget):
         self.table.activated.connect(lambda _index: self.edit_selected())
 
         self.schedule_model = ScheduleModel(self)
-        self.schedule_table = _table(f"Schedule for the next {SCHEDULE_WEEKS} weeks")
+        self.schedule_table = make_table(f"Schedule for the next {SCHEDULE_WEEKS} weeks")
         self.schedule_table.setModel(self.schedule_model)
         self.schedule_table.horizontalHeader().setSectionResizeMode(
             3, QHeaderView.ResizeMode.Stretch

@@ -18,6 +18,7 @@ from engagement_desk import APP_NAME
 from engagement_desk.bootstrap import Desk
 from engagement_desk.ui.events_page import EventsPage
 from engagement_desk.ui.pages import ComingPage
+from engagement_desk.ui.people_page import PeoplePage
 from engagement_desk.ui.prompts import DialogPrompter, Prompter
 from engagement_desk.ui.settings_page import SettingsPage
 
@@ -47,13 +48,10 @@ class MainWindow(QMainWindow):
             log_file=log_file,
             device_name=desk.device.name,
         )
+        self.people_page = PeoplePage(desk.events, desk.registrations, desk.tickets, prompter)
         pages: dict[str, QWidget] = {
             "Events": self.events_page,
-            "People": ComingPage(
-                "People",
-                "Registrations, search as you type, the waiting list, imports from online "
-                "forms and QR tickets will appear here.",
-            ),
+            "People": self.people_page,
             "Check-in": ComingPage(
                 "Check-in",
                 "The check-in desk for USB scanners, webcams and name search, with walk-ins, "
@@ -100,7 +98,10 @@ class MainWindow(QMainWindow):
         self.device_label.setAccessibleName(f"This laptop is {desk.device.name}")
         self.statusBar().addWidget(self.database_label, 1)
         self.statusBar().addPermanentWidget(self.device_label)
-        self.events_page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        for page in (self.events_page, self.people_page):
+            page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.events_page.events_changed.connect(self.people_page.reload_events)
+        self.people_page.people_changed.connect(self.events_page.refresh)
 
         quit_action = QAction("Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)

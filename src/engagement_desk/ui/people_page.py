@@ -1,0 +1,364 @@
+"""People: registrations per event, search as you type, waiting list, tickets and privacy."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from engagement_desk.core.clock import to_local
+from engagement_desk.db.models import RegistrationStatus
+from engagement_desk.reports.tickets import render_tickets
+from engagement_desk.services.errors import UserError
+from engagement_desk.services.events import EventService, When
+from engagement_desk.services.registrations import PeopleFilter, PersonRow, RegistrationService
+from engagement_desk.services.tickets import TicketService
+from engagement_desk.ui.people_model import REGISTRATION_ID_ROLE, PeopleTableModel
+from engagement_desk.ui.person_dialog import PersonDialog
+from engagement_desk.ui.progress import ProgressPanel
+from engagement_desk.ui.prompts import Prompter
+from engagement_desk.ui.tables import make_table
+from engagement_desk.ui.walk_in_dialog import WalkInDialog
+from engagement_desk.ui.workers import Task, start
+
+SEARCH_DELAY_MS = 120
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    temporary = target.with_name(f".{target.name}.partial")
+    temporary.write_bytes(data)
+    temporary.replace(target)
+
+
+class PeoplePage(QWidget):
+    message = Signal(str)
+    people_changed = Signal()
+
+    def __init__(
+        self,
+        events: EventService,
+        registrations: RegistrationService,
+        tickets: TicketService,
+        prompter: Prompter,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._events = events
+        self._registrations = registrations
+        self._tickets = tickets
+        self._prompter = prompter
+        self._task: Task | None = None
+        self.setAccessibleName("People")
+
+        self.event_choice = QComboBox()
+        self.event_choice.setAccessibleName("Event")
+        self.status = QComboBox()
+        self.status.setAccessibleName("Show people who are")
+        self.status.addItem("Everyone", None)
+        self.status.addItem("Registered, not yet arrived", PeopleFilter.REGISTERED.value)
+        self.status.addItem("Checked in", PeopleFilter.CHECKED_IN.value)
+        self.status.addItem("On the waiting list", PeopleFilter.WAITLISTED.value)
+        self.status.addItem("Cancelled", PeopleFilter.CANCELLED.value)
+        self.search = QLineEdit()
+        self.search.setAccessibleName("Search by name, email or ticket reference")
+        self.search.setPlaceholderText("Search by name, email or ticket reference")
+        self.search.setClearButtonEnabled(True)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.event_choice.currentIndexChanged.connect(self._event_changed)
+        self.status.currentIndexChanged.connect(self.refresh)
+
+        self.model = PeopleTableModel(self)
+        self.table = make_table("People list")
+        self.table.setModel(self.model)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.table.activated.connect(lambda _index: self.edit_selected())
+        self.count_label = QLabel()
+        self.count_label.setAccessibleName("How many people are shown")
+
+        self.register_button = QPushButton("&Register someone…")
+        self.walk_in_button = QPushButton("&Walk-in…")
+        self.edit_button = QPushButton("E&dit details…")
+        self.cancel_button = QPushButton("Cancel &place…")
+        self.promote_button = QPushButton("Give a &place (waiting list)")
+        self.tickets_button = QPushButton("&Tickets PDF…")
+        self.export_button = QPushButton("E&xport their data…")
+        self.erase_button = QPushButton("Erase &person…")
+        for button, action in (
+            (self.register_button, self.register_someone),
+            (self.walk_in_button, self.walk_in),
+            (self.edit_button, self.edit_selected),
+            (self.cancel_button, self.cancel_selected),
+            (self.promote_button, self.promote_selected),
+            (self.tickets_button, self.make_tickets),
+            (self.export_button, self.export_selected),
+            (self.erase_button, self.erase_selected),
+        ):
+            button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
+            button.clicked.connect(action)
+        self.progress = ProgressPanel(self)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("<h2>People</h2>"))
+        top.addStretch(1)
+        for text, widget in (("&Event:", self.event_choice), ("&Show:", self.status)):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            top.addWidget(label)
+            top.addWidget(widget)
+        search_label = QLabel("Searc&h:")
+        search_label.setBuddy(self.search)
+        search_row = QHBoxLayout()
+        search_row.addWidget(search_label)
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(self.count_label)
+        actions = QGridLayout()
+        for n, button in enumerate(
+            (
+                self.register_button,
+                self.walk_in_button,
+                self.edit_button,
+                self.cancel_button,
+                self.promote_button,
+                self.tickets_button,
+                self.export_button,
+                self.erase_button,
+            )
+        ):
+            actions.addWidget(button, n // 4, n % 4)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(search_row)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.progress)
+        layout.addLayout(actions)
+        self.reload_events()
+
+    # ---- data ----------------------------------------------------------
+
+    def reload_events(self) -> None:
+        chosen = self.event_id()
+        self.event_choice.blockSignals(True)
+        self.event_choice.clear()
+        self.event_choice.addItem("All events", None)
+        for row in self._events.list_events(When.ALL, include_cancelled=False):
+            self.event_choice.addItem(
+                f"{row.short_code} — {row.title} ({to_local(row.starts_at):%d %b %Y})", row.id
+            )
+        index = self.event_choice.findData(chosen) if chosen else 0
+        self.event_choice.setCurrentIndex(max(index, 0))
+        self.event_choice.blockSignals(False)
+        self.refresh()
+
+    def choose_event(self, event_id: str) -> None:
+        self.event_choice.setCurrentIndex(max(self.event_choice.findData(event_id), 0))
+
+    def event_id(self) -> str | None:
+        value = self.event_choice.currentData()
+        return str(value) if value else None
+
+    def refresh(self) -> None:
+        status = self.status.currentData()
+        rows = self._registrations.search(
+            self.event_id(),
+            self.search.text(),
+            PeopleFilter(status) if status else None,
+        )
+        self.model.set_rows(rows)
+        self.count_label.setText(
+            f"{len(rows)} shown" if len(rows) < 200 else "200 shown — type more to narrow"
+        )
+        self._update_buttons()
+
+    def _event_changed(self) -> None:
+        self.refresh()
+
+    def selected_row(self) -> PersonRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def select_registration(self, registration_id: str) -> bool:
+        for row in range(self.model.rowCount()):
+            if self.model.index(row, 0).data(REGISTRATION_ID_ROLE) == registration_id:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def _update_buttons(self) -> None:
+        row = self.selected_row()
+        has_event = self.event_id() is not None
+        self.register_button.setEnabled(has_event)
+        self.walk_in_button.setEnabled(has_event)
+        self.tickets_button.setEnabled(has_event)
+        for button in (self.edit_button, self.export_button, self.erase_button):
+            button.setEnabled(row is not None)
+        self.cancel_button.setEnabled(
+            row is not None
+            and row.status is not RegistrationStatus.CANCELLED
+            and not row.checked_in
+        )
+        self.promote_button.setEnabled(
+            row is not None and row.status is RegistrationStatus.WAITLISTED
+        )
+
+    # ---- actions -------------------------------------------------------
+
+    def _changed(self, text: str, registration_id: str | None = None) -> None:
+        self.refresh()
+        if registration_id:
+            self.select_registration(registration_id)
+        self.message.emit(text)
+        self.people_changed.emit()
+
+    def register_someone(self) -> PersonDialog | None:
+        event_id = self.event_id()
+        if event_id is None:
+            return None
+        dialog = PersonDialog(
+            self._registrations,
+            event_id=event_id,
+            event_title=self.event_choice.currentText(),
+            parent=self,
+        )
+        dialog.accepted.connect(
+            lambda: dialog.saved and self._changed(dialog.saved.message, dialog.saved.id)
+        )
+        dialog.open()
+        return dialog
+
+    def walk_in(self) -> WalkInDialog | None:
+        event_id = self.event_id()
+        if event_id is None:
+            return None
+        dialog = WalkInDialog(self._registrations, event_id, self.event_choice.currentText(), self)
+        dialog.accepted.connect(
+            lambda: dialog.saved and self._changed(dialog.saved.message, dialog.saved.id)
+        )
+        dialog.open()
+        return dialog
+
+    def edit_selected(self) -> PersonDialog | None:
+        row = self.selected_row()
+        if row is None:
+            return None
+        dialog = PersonDialog(self._registrations, person_id=row.person_id, parent=self)
+        dialog.accepted.connect(
+            lambda: self._changed(f"Saved {dialog.name.text()}'s details.", row.registration_id)
+        )
+        dialog.open()
+        return dialog
+
+    def cancel_selected(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        if not self._prompter.confirm(
+            self,
+            "Cancel place",
+            f"Cancel {row.name}'s place at {row.event_code}? Their ticket will stop working, "
+            "and the place goes to the next person on the waiting list.",
+        ):
+            return
+        try:
+            result = self._registrations.cancel(row.event_id, row.registration_id)
+        except UserError as exc:
+            self._prompter.warn(self, "Cancel place", str(exc))
+            return
+        text = result.cancelled.message
+        if result.promoted:
+            names = ", ".join(p.name for p in result.promoted)
+            text += f" The place went to {names} from the waiting list."
+        self._changed(text, row.registration_id)
+
+    def promote_selected(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        try:
+            info = self._registrations.promote(row.registration_id)
+        except UserError as exc:
+            self._prompter.warn(self, "Waiting list", str(exc))
+            return
+        self._changed(info.message, info.id)
+
+    def export_selected(self) -> Path | None:
+        row = self.selected_row()
+        if row is None:
+            return None
+        target = self._prompter.save_path(
+            self, "Export a person's data", "person-data.json", "JSON files (*.json)"
+        )
+        if target is None:
+            return None
+        data = self._registrations.export_person(row.person_id)
+        try:
+            write_atomically(target, json.dumps(data, indent=2, ensure_ascii=False).encode())
+        except OSError as exc:
+            self._prompter.warn(self, "Export", f"Could not save {target}: {exc.strerror}.")
+            return None
+        self.message.emit(f"Saved everything held about {row.name} to {target}.")
+        return target
+
+    def erase_selected(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        if not self._prompter.confirm(
+            self,
+            "Erase person",
+            f"Erase everything about {row.name} from this database? Their name, contact details "
+            "and their child's details are removed for good; anonymous counts are kept. "
+            "This cannot be undone.",
+        ):
+            return
+        result = self._registrations.erase_person(row.person_id)
+        self._changed(f"Erased {result.name}'s details. {result.note}".strip())
+
+    def make_tickets(self) -> Task | None:
+        event_id = self.event_id()
+        if event_id is None:
+            return None
+        target = self._prompter.save_path(self, "Tickets", "tickets.pdf", "PDF files (*.pdf)")
+        if target is None:
+            return None
+        tickets = self._tickets
+
+        def job(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> int:
+            batch = tickets.ticket_sheet(event_id)
+            if not batch.tickets:
+                raise UserError("Nobody registered for this event has a place yet, so no tickets.")
+            pdf = render_tickets(batch, progress, cancelled)
+            if pdf is None:
+                return 0
+            write_atomically(target, pdf)
+            return len(batch.tickets)
+
+        task = Task(job)
+        task.signals.finished.connect(
+            lambda count: self.message.emit(f"Saved {count} ticket(s) to {target}.")
+        )
+        task.signals.cancelled.connect(
+            lambda: self.message.emit("Tickets cancelled; nothing saved.")
+        )
+        task.signals.failed.connect(lambda text: self._prompter.warn(self, "Tickets", text))
+        self.progress.follow(task, "Making tickets…")
+        self._task = start(task)
+        return task
