@@ -9,13 +9,16 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import select, text
 from sqlalchemy.exc import StatementError
 
 from engagement_desk.bootstrap import Desk, open_desk
-from engagement_desk.db.database import Database, DatabaseProblem, SchemaTooNew
+from engagement_desk.db.database import MIGRATIONS, Database, DatabaseProblem, SchemaTooNew
 from engagement_desk.db.models import AuditEntry, Base, Event
 from engagement_desk.db.types import UTCDateTime
 from engagement_desk.paths import AppPaths
@@ -29,6 +32,14 @@ DESIGN_PRIORITIES = [
     "Communities prevent escalation",
     "Invest where need is greatest",
 ]
+
+
+def shipped_head() -> str:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert head is not None
+    return head
 
 
 def sqlite_url(path: Path) -> str:
@@ -105,7 +116,7 @@ def test_shipped_migration_produces_exactly_the_models_schema(tmp_path: Path) ->
             context = MigrationContext.configure(connection, opts={"compare_type": True})
             differences = compare_metadata(context, Base.metadata)
         assert differences == []
-        assert db.schema_revision() == "0001_initial"
+        assert db.schema_revision() == shipped_head()
     finally:
         db.dispose()
 
@@ -119,6 +130,40 @@ def test_opening_an_up_to_date_database_changes_nothing(tmp_path: Path) -> None:
 
     assert fingerprint(path) == before
     assert files_in(tmp_path) == {"desk.sqlite3"}  # no backup: there was nothing to migrate
+
+
+def test_an_older_database_is_backed_up_then_migrated(tmp_path: Path) -> None:
+    path, backups = tmp_path / "desk.sqlite3", tmp_path / "backups"
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    first = ScriptDirectory.from_config(config).get_base()
+    assert first is not None
+    old = Database(sqlite_url(path))
+    with old.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, first)
+        connection.execute(
+            text("INSERT INTO setting (key, value) VALUES ('kiosk', 'kept across upgrades')")
+        )
+    old.dispose()
+
+    db = Database.open(sqlite_url(path), backups_dir=backups)
+    try:
+        assert db.schema_revision() == shipped_head()
+        with db.session() as s:
+            assert s.scalar(text("SELECT value FROM setting")) == "kept across upgrades"
+    finally:
+        db.dispose()
+    if first == shipped_head():
+        return  # only one migration shipped: nothing to upgrade, nothing to back up
+    [backup] = backups.iterdir()
+    assert backup.name.endswith(f"-before-migrating-from-{first}.sqlite3")
+    with sqlite3.connect(backup) as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == (first,)
+        assert connection.execute("SELECT value FROM setting").fetchone() == (
+            "kept across upgrades",
+        )
+    connection.close()
 
 
 # ---- databases we must refuse, leaving them as they were ------------------
@@ -185,7 +230,7 @@ def test_an_empty_file_is_treated_as_a_new_database(tmp_path: Path) -> None:
 
     db = Database.open(sqlite_url(path))
     try:
-        assert db.schema_revision() == "0001_initial"
+        assert db.schema_revision() == shipped_head()
     finally:
         db.dispose()
 
