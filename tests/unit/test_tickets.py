@@ -219,6 +219,7 @@ def test_ticket_reference_is_typeable_and_reads_back() -> None:
     assert reference == "MFRG-GZDF-MZTW-Q2LK"
     assert ticket_id_from_reference(reference) == TICKET
     assert ticket_id_from_reference(" mfrg gzdf mztw q2lk\r\n") == TICKET
+    assert ticket_id_from_reference("0I18-ABCD-EFGH-IJKL") == "OIIBABCDEFGHIJKL"
     assert ticket_id_from_reference("MFRG-GZDF") is None
     assert ticket_id_from_reference("not a reference at all") is None
 

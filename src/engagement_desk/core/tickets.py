@@ -48,6 +48,7 @@ QR_ALPHANUMERIC = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 _VERSION_TAG = re.compile(r"ED([0-9]{1,4})-")
 _EVENT_CODE = re.compile(f"[{SHORT_CODE_ALPHABET}]{{{SHORT_CODE_LENGTH}}}")
 _TICKET_ID = re.compile(f"[A-Z2-7]{{{TICKET_ID_LENGTH}}}")
+_LOOKALIKES = str.maketrans("018", "OIB")
 _SIGNATURE = re.compile(f"[A-Z2-7]{{{SIGNATURE_LENGTH}}}")
 
 
@@ -89,10 +90,16 @@ def ticket_reference(ticket_id: str) -> str:
 
 
 def ticket_id_from_reference(text: str) -> str | None:
-    """The ticket id a person typed from a printed reference (any case, spaces or dashes)."""
+    """The ticket id a person typed from a printed reference (any case, spaces or dashes).
+
+    Unlike a scanned code, a typed reference is not signed, so forgiving the digits
+    0, 1 and 8 for the letters O, I and B cannot let a forged ticket through.
+    """
     if not text.isascii() or len(text) > 3 * TICKET_ID_LENGTH:
         return None
     cleaned = "".join(c for c in text.upper() if c not in " -\t\r\n")
+    # Base32 has no 0, 1 or 8, so a typed digit can only mean the letter it looks like.
+    cleaned = cleaned.translate(_LOOKALIKES)
     return cleaned if is_ticket_id(cleaned) else None
 
 
