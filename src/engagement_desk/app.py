@@ -19,6 +19,7 @@ from engagement_desk.paths import AppPaths, resource
 from engagement_desk.services.preferences import Preferences
 from engagement_desk.ui.crash import install_crash_handler
 from engagement_desk.ui.main_window import MainWindow
+from engagement_desk.ui.sounds import OutcomeSounds
 from engagement_desk.ui.theme import apply_text_size, load_fonts
 
 log = logging.getLogger(__name__)
@@ -67,7 +68,9 @@ def run_gui(paths: AppPaths, database_url: str | None) -> int:
         QMessageBox.critical(None, APP_NAME, str(problem))
         return 1
     log.info("opened %s on %s as %s", APP_NAME, desk.db.location, desk.device.name)
-    window = MainWindow(desk, text_size=preferences.text_size, log_file=str(log_file))
+    window = MainWindow(
+        desk, text_size=preferences.text_size, log_file=str(log_file), sound=OutcomeSounds(app)
+    )
 
     def text_size_changed(size: int) -> None:
         preferences.text_size = size

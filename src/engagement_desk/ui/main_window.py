@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
@@ -16,6 +18,8 @@ from PySide6.QtWidgets import (
 
 from engagement_desk import APP_NAME
 from engagement_desk.bootstrap import Desk
+from engagement_desk.core.checkin import Outcome
+from engagement_desk.ui.checkin_page import CheckInPage
 from engagement_desk.ui.events_page import EventsPage
 from engagement_desk.ui.pages import ComingPage
 from engagement_desk.ui.people_page import PeoplePage
@@ -33,6 +37,7 @@ class MainWindow(QMainWindow):
         prompter: Prompter | None = None,
         text_size: int = 11,
         log_file: str = "",
+        sound: Callable[[Outcome], None] | None = None,
     ) -> None:
         super().__init__()
         self.desk = desk
@@ -49,14 +54,13 @@ class MainWindow(QMainWindow):
             device_name=desk.device.name,
         )
         self.people_page = PeoplePage(desk.events, desk.registrations, desk.tickets, prompter)
+        self.check_in_page = CheckInPage(
+            desk.events, desk.check_in, desk.registrations, prompter, desk.clock, sound
+        )
         pages: dict[str, QWidget] = {
             "Events": self.events_page,
             "People": self.people_page,
-            "Check-in": ComingPage(
-                "Check-in",
-                "The check-in desk for USB scanners, webcams and name search, with walk-ins, "
-                "will appear here.",
-            ),
+            "Check-in": self.check_in_page,
             "Voices": ComingPage(
                 "Voices",
                 "Dot votes, rankings, 100 points, comments and webinar questions will be "
@@ -101,7 +105,11 @@ class MainWindow(QMainWindow):
         for page in (self.events_page, self.people_page):
             page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.events_page.events_changed.connect(self.people_page.reload_events)
+        self.events_page.events_changed.connect(self.check_in_page.reload_events)
         self.people_page.people_changed.connect(self.events_page.refresh)
+        self.people_page.people_changed.connect(self.check_in_page.refresh)
+        self.check_in_page.checked_in.connect(self.events_page.refresh)
+        self.check_in_page.checked_in.connect(self.people_page.refresh)
 
         quit_action = QAction("Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
