@@ -116,6 +116,20 @@ def _postgres_bin() -> Path | None:
     return None
 
 
+def postgres_binaries() -> Path:
+    """Where initdb and pg_ctl are; skips the test without them, or fails it on CI."""
+    binaries = _postgres_bin()
+    if binaries is None:
+        message = (
+            "PostgreSQL is not installed (no initdb/pg_ctl under /usr/lib/postgresql/*/bin). "
+            "Install it with scripts/install-system-deps.sh or 'apt-get install postgresql'."
+        )
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return binaries
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
@@ -155,15 +169,7 @@ def postgres_server() -> Iterator[str]:
     if external:
         yield external
         return
-    binaries = _postgres_bin()
-    if binaries is None:
-        message = (
-            "PostgreSQL is not installed (no initdb/pg_ctl under /usr/lib/postgresql/*/bin). "
-            "Install it with scripts/install-system-deps.sh or 'apt-get install postgresql'."
-        )
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    binaries = postgres_binaries()
     # Not under pytest's tmp folder: that is private to us, and the server runs as postgres.
     root = Path(tempfile.mkdtemp(prefix="engagement-desk-pg-"))
     data, log, port = root / "data", root / "server.log", _free_port()
