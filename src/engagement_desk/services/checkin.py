@@ -32,6 +32,9 @@ from engagement_desk.services.errors import NotFound, UserError
 from engagement_desk.services.events import EventService
 from engagement_desk.services.tickets import TicketService
 
+# The source of a registration made at the door for a genuine ticket not on this laptop's list.
+UNLISTED_SOURCE = "door: valid ticket not on list"
+
 
 @dataclass(frozen=True)
 class CheckInResult:
@@ -160,7 +163,7 @@ class CheckInService:
         self, s: Session, event: _EventFacts, registration: Registration, method: str, *, code: str
     ) -> CheckInResult:
         person = registration.person
-        name = person.full_name if person else "(details erased)"
+        name = _who(registration)
         needs = tuple(person.access_needs) if person else ()
         notes = person.access_notes if person else ""
         if registration.status is RegistrationStatus.CANCELLED:
@@ -239,7 +242,7 @@ class CheckInService:
             status=RegistrationStatus.REGISTERED,
             ticket_id=reading.ticket_id,
             ticket_code=code,
-            source="door: valid ticket not on list",
+            source=UNLISTED_SOURCE,
             registered_at=self._clock(),
         )
         s.add(registration)
@@ -312,7 +315,7 @@ class CheckInService:
         event = self._event(event_ref)
         with self._db.session() as s:
             rows = s.execute(
-                select(CheckIn, Person.full_name, Device.name)
+                select(CheckIn, Person.full_name, Device.name, Registration.source)
                 .join(Registration, Registration.id == CheckIn.registration_id)
                 .outerjoin(Person, Person.id == Registration.person_id)
                 .outerjoin(Device, Device.id == CheckIn.device_id)
@@ -324,13 +327,13 @@ class CheckInService:
                 RecentCheckIn(
                     check_in_id=c.id,
                     registration_id=c.registration_id,
-                    person_name=name or "(not on list)",
+                    person_name=name or _nameless(source),
                     at=c.checked_in_at,
                     method=c.method,
                     walk_in=c.walk_in,
                     device_name=device or "another laptop",
                 )
-                for c, name, device in rows
+                for c, name, device, source in rows
             ]
 
     def arrivals(self, event_ref: str, minutes: int = 15) -> list[tuple[datetime, int]]:
@@ -362,6 +365,20 @@ class CheckInService:
             self._facts[event_ref] = facts
             self._facts[event.id] = facts
         return facts
+
+
+def _who(registration: Registration) -> str:
+    person = registration.person
+    return person.full_name if person is not None else _nameless(registration.source)
+
+
+def _nameless(source: str) -> str:
+    """Who a registration without a person is, from how it was made."""
+    if source == UNLISTED_SOURCE:
+        return "A ticket holder not on the list"
+    if source == "walk-in":
+        return "An anonymous walk-in"
+    return "Someone whose details were erased"
 
 
 def _needs_line(needs: tuple[str, ...], notes: str) -> str:
