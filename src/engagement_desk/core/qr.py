@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-import qrcode
-import zxingcpp
-from PIL import Image
-from qrcode.constants import ERROR_CORRECT_M
+from typing import TYPE_CHECKING
+
+# qrcode, zxing-cpp and Pillow are imported on first use: the app starts without
+# needing them, and they are a noticeable share of start-up time.
+if TYPE_CHECKING:
+    from PIL import Image
 
 
 def make_qr_image(payload: str, *, box_size: int = 8, border: int = 4) -> Image.Image:
+    import qrcode
+    from qrcode.constants import ERROR_CORRECT_M
+
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=box_size, border=border)
     code.add_data(payload)
     code.make(fit=True)
@@ -19,6 +24,8 @@ def make_qr_image(payload: str, *, box_size: int = 8, border: int = 4) -> Image.
 
 def decode_qr(image: Image.Image) -> list[str]:
     """Every QR code's text found in the image (empty when none)."""
+    import zxingcpp
+
     results = zxingcpp.read_barcodes(
         image, formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
     )

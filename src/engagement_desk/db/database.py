@@ -3,25 +3,61 @@
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
 log = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+# Alembic (with Mako and Pygments) takes a large share of start-up time, and an
+# up-to-date database does not need it: the shipped head revision is read from
+# the version files' ``revision = "..."`` lines, and Alembic is loaded only when
+# there is something to migrate, refuse or double-check.
+_REVISION_LINE = re.compile(r"^revision(?:\s*:\s*str)?\s*=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
+_DOWN_REVISION_LINE = re.compile(
+    r"^down_revision(?:\s*:[^=]+)?\s*=\s*(?:None|[\"']([^\"']+)[\"'])\s*$", re.MULTILINE
+)
+
+
+def shipped_head_revision(migrations: Path = MIGRATIONS) -> str | None:
+    """The single head of the shipped linear history, or None when unsure (then ask Alembic)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for version_file in (migrations / "versions").glob("*.py"):
+        source = version_file.read_text(encoding="utf-8")
+        revision = _REVISION_LINE.findall(source)
+        down = _DOWN_REVISION_LINE.findall(source)
+        if len(revision) != 1 or len(down) != 1:
+            return None  # merges, branches or an unusual layout: let Alembic decide
+        revisions.add(revision[0])
+        if down[0]:
+            parents.add(down[0])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _read_revision(connection: Connection) -> tuple[str | None, bool]:
+    """The schema revision recorded in the database and whether it holds any tables."""
+    tables = set(inspect(connection).get_table_names())
+    current = None
+    if "alembic_version" in tables:
+        current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    return current, bool(tables)
 
 
 class DatabaseProblem(Exception):
@@ -102,33 +138,48 @@ class Database:
         return self.url.render_as_string(hide_password=True)
 
     def _alembic_config(self) -> Config:
+        from alembic.config import Config
+
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
         return config
 
     def schema_revision(self) -> str | None:
+        from alembic.runtime.migration import MigrationContext
+
         with self.engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
 
-    def migrate(self) -> None:
+    def _scripts(self) -> tuple[Config, ScriptDirectory]:
+        from alembic.script import ScriptDirectory
+
         config = self._alembic_config()
-        script = ScriptDirectory.from_config(config)
-        head = script.get_current_head()
+        return config, ScriptDirectory.from_config(config)
+
+    def migrate(self) -> None:
+        shipped_head = shipped_head_revision()
         path = self.sqlite_path
         if path is not None and path.is_file() and path.stat().st_size > 0:
             # Look before the engine connects: its pragmas would switch someone else's
             # SQLite file (or a newer app's) to WAL mode, changing it before we refuse it.
-            self._refuse_unusable(script, *self._peek_sqlite(path))
+            peeked, has_tables = self._peek_sqlite(path)
+            if shipped_head is None or peeked != shipped_head:
+                self._refuse_unusable(self._scripts()[1], peeked, has_tables)
         try:
             with self.engine.connect() as connection:
-                current = MigrationContext.configure(connection).get_current_revision()
-                has_tables = bool(inspect(connection).get_table_names())
+                current, has_tables = _read_revision(connection)
         except (OperationalError, DatabaseError) as exc:
             raise DatabaseProblem(
                 f"The database at {self.location} cannot be opened: it may be damaged, "
                 "locked by another program, or not a database file. Nothing was changed. "
                 f"({exc.orig})"
             ) from exc
+        if shipped_head is not None and current == shipped_head:
+            return
+        from alembic import command
+
+        config, script = self._scripts()
+        head = script.get_current_head()
         if current == head:
             return
         self._refuse_unusable(script, current, has_tables)

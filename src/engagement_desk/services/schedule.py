@@ -6,16 +6,18 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-
-from icalendar import Calendar
-from icalendar import Event as CalendarEvent
+from typing import TYPE_CHECKING
 
 from engagement_desk import __version__
 from engagement_desk.core.clock import LONDON, Clock, format_when, system_clock
 from engagement_desk.db.models import EventKind, EventStatus
-from engagement_desk.reports.listing import ListingEntry, ScheduleListing, render_listing
 from engagement_desk.services.errors import UserError
 from engagement_desk.services.events import EventDetail, EventService, When
+
+# icalendar and reportlab (through reports.listing) are imported when a calendar or a
+# listing is made, not at start-up: the main window needs this service only to export.
+if TYPE_CHECKING:
+    from engagement_desk.reports.listing import ScheduleListing
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,9 @@ class ScheduleService:
 
     def ics_bytes(self, references: Sequence[str] = ()) -> bytes:
         """One VEVENT per event; with no references, every upcoming event."""
+        from icalendar import Calendar
+        from icalendar import Event as CalendarEvent
+
         calendar = Calendar()
         calendar.add("prodid", f"-//Engagement Desk//{__version__}//EN")
         calendar.add("version", "2.0")
@@ -107,6 +112,8 @@ class ScheduleService:
     def listing(
         self, references: Sequence[str] = (), *, title: str | None = None
     ) -> ScheduleListing:
+        from engagement_desk.reports.listing import ListingEntry, ScheduleListing
+
         entries = []
         for detail in self._chosen(references):
             published = _Published(detail)
@@ -130,6 +137,8 @@ class ScheduleService:
         )
 
     def write_listing_pdf(self, target: Path, references: Sequence[str] = ()) -> int:
+        from engagement_desk.reports.listing import render_listing
+
         listing = self.listing(references)
         _write_atomically(target, render_listing(listing))
         return len(listing.entries)
