@@ -136,6 +136,7 @@ INVALID = {
     "empty-title": (venue_event("   "), {"title"}),
     "unknown-kind": (venue_event(kind="party"), {"kind"}),
     "bad-online-link": (webinar(online_link="meet.example.org/bury"), {"online_link"}),
+    "bad-link-on-a-venue-event": (venue_event(online_link="teams link tbc"), {"online_link"}),
     "agenda-before-start": (
         venue_event(agenda=[AgendaDraft("Coffee", START - timedelta(minutes=30))]),
         {"agenda"},

@@ -97,15 +97,15 @@ def validate_event(draft: EventDraft) -> list[Problem]:
         problems.append(
             Problem("venue", "A venue event needs a venue: choose one or type its name.")
         )
-    if draft.kind == "webinar":
-        link = draft.online_link.strip()
-        if link and not link.lower().startswith(("https://", "http://")):
-            problems.append(
-                Problem(
-                    "online_link",
-                    "The online link should start with https:// (copy it from the invitation).",
-                )
+    # Any event may have a link (a hybrid drop-in too); it goes into calendars as a URL.
+    link = draft.online_link.strip()
+    if link and not link.lower().startswith(("https://", "http://")):
+        problems.append(
+            Problem(
+                "online_link",
+                "The online link should start with https:// (copy it from the invitation).",
             )
+        )
     for number, item in enumerate(draft.agenda, start=1):
         if not item.title.strip():
             problems.append(Problem("agenda", f"Agenda item {number} needs a title."))
