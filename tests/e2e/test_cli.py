@@ -268,3 +268,13 @@ def test_self_test_passes(cli: Cli) -> None:
 
     assert result.code == 0, result.err
     assert "Self-test passed" in result.out
+
+
+def test_unreachable_database_server_is_a_plain_error(cli: Cli, data_dir: Path) -> None:
+    # Port 1 on this machine: nothing listens there, so the connection is refused at once.
+    server = "postgresql+psycopg://staff@127.0.0.1:1/engagement"
+    result = cli("--database", server, "events", "list")
+
+    assert_user_error(result, "cannot be opened")
+    assert "127.0.0.1" in result.err
+    assert not (data_dir / "engagement-desk.sqlite3").exists()
