@@ -125,6 +125,8 @@ def collapse_spaces(text: str) -> str:
 def fold(text: str) -> str:
     """Text for matching: no accents, case-folded, single spaces ('Zoë  Ó Briain' -> 'zoe o
     briain'), so 'zoe' finds Zoë on SQLite and PostgreSQL alike."""
+    if text.isascii():
+        return " ".join(text.casefold().split())
     decomposed = unicodedata.normalize("NFKD", text.replace("’", "'").replace("‘", "'"))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return collapse_spaces(stripped.casefold())
@@ -203,6 +205,11 @@ ROLE_ALIASES: dict[str, str] = {
     "foster carer": "parent/carer",
     "kinship carer": "parent/carer",
     "grandparent": "parent/carer",
+    "grandma": "parent/carer",
+    "grandad": "parent/carer",
+    "step parent": "parent/carer",
+    "adoptive parent": "parent/carer",
+    "special guardian": "parent/carer",
     "guardian": "parent/carer",
     "family member": "parent/carer",
     "young person": "young person",
@@ -426,20 +433,23 @@ def _match_many(
             if value not in found:
                 found.append(value)
     unrecognised = any(word not in _FILLER for word in remaining.split())
+    found.sort(key=values.index)
     return found, unrecognised
 
 
 def match_access_needs(text: str) -> tuple[list[str], str]:
-    """Access needs in a free-text answer. Unless every word was recognised, the whole answer
-    is also kept as a note (with 'other'), so the organiser reads what the person wrote."""
+    """Access needs in a free-text answer. Unless the answer is only a list of needs as we name
+    them ('Wheelchair access, Hearing loop'), the whole answer is also kept as a note, so the
+    organiser reads what the person wrote ('Dietary (vegetarian)'); unrecognised words add
+    'other'."""
     if vocabulary_key(text) in _NOTHING:
         return [], ""
     found, unrecognised = _match_many(text, ACCESS_NEEDS, ACCESS_ALIASES)
-    if not unrecognised:
-        return found, ""
-    if "other" not in found:
+    if unrecognised and "other" not in found:
         found.append("other")
-    return found, collapse_spaces(text)
+    parts = [part for part in re.split(r"[;,|\n]", text) if part.strip()]
+    exact = all(_match(part, ACCESS_NEEDS, ACCESS_ALIASES) for part in parts)
+    return found, "" if exact else collapse_spaces(text)
 
 
 def match_need_areas(text: str) -> list[str]:
@@ -646,7 +656,7 @@ NO_CONSENT_TO_STORE = (
 
 def apply_consents(draft: PersonDraft) -> PersonDraft:
     """The draft as it may be stored: child SEND details dropped without their own consent."""
-    if draft.consent_special_category:
+    if draft.consent_special_category or not draft.has_child_details:
         return draft
     return replace(draft, child_age_band=None, child_setting=None, ehcp_status=None, need_areas=())
 

@@ -201,7 +201,7 @@ class RegistrationService:
         person, and the same person twice for one event is one registration."""
         draft = self._checked(draft)
         with self._db.session() as s, s.begin():
-            event = _open_event(s, event_ref)
+            event = open_event(s, event_ref)
             person = _matching_person(s, draft)
             if person is None:
                 person = self._new_person(s, draft)
@@ -253,7 +253,7 @@ class RegistrationService:
                 )
             )
         with self._db.session() as s, s.begin():
-            event = _open_event(s, event_ref)
+            event = open_event(s, event_ref)
             person_id: str | None = None
             registration: Registration | None = None
             if draft is not None:
@@ -755,7 +755,7 @@ def _cancelled_event_message(event: Event) -> str:
     )
 
 
-def _open_event(s: Session, reference: str) -> Event:
+def open_event(s: Session, reference: str) -> Event:
     event = _find_event(s, reference)
     if event.status is EventStatus.CANCELLED:
         raise UserError(_cancelled_event_message(event))

@@ -1,0 +1,1152 @@
+"""Reading registrations from the files organisers really have.
+
+CSV and XLSX exports of online forms (Google Forms, Microsoft Forms, JotForm...) and ticketing
+sites (Eventbrite, Ticket Tailor...): headings recognised however they are spelled, columns the
+user maps by hand, any of the text encodings Excel and friends write, Excel's date serial
+numbers, stray spaces and capitals, and the same person twice.
+
+Pure: this module is handed the file's bytes and returns what is in it, or every problem found,
+each by row and column in plain English. The import service decides what to write.
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
+
+from engagement_desk.core.clock import LONDON
+from engagement_desk.core.people import (
+    PREFER_NOT_TO_SAY,
+    PersonDraft,
+    apply_consents,
+    collapse_spaces,
+    fold,
+    is_email,
+    match_access_needs,
+    match_age_band,
+    match_ehcp,
+    match_need_areas,
+    match_role,
+    match_setting,
+    merge_person,
+    normalise_email,
+    parse_yes_no,
+    phone_digits,
+    postcode_district,
+    vocabulary_key,
+)
+
+MAX_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 200_000
+HEADER_SEARCH_ROWS = 10
+PROGRESS_EVERY = 500
+
+Progress = Callable[[int, int], None]
+ShouldCancel = Callable[[], bool]
+Cell = str | int | float | bool | datetime | date | time | None
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read as registrations at all. The message says why and what to do."""
+
+
+class ImportCancelled(Exception):
+    """The user pressed Cancel."""
+
+
+class Field(enum.StrEnum):
+    FULL_NAME = "full_name"
+    FIRST_NAME = "first_name"
+    LAST_NAME = "last_name"
+    EMAIL = "email"
+    PHONE = "phone"
+    POSTCODE = "postcode"
+    ROLE = "role"
+    CHILD_AGE_BAND = "child_age_band"
+    CHILD_SETTING = "child_setting"
+    EHCP_STATUS = "ehcp_status"
+    NEED_AREAS = "need_areas"
+    ACCESS_NEEDS = "access_needs"
+    ACCESS_NOTES = "access_notes"
+    CONSENT_STORE = "consent_store"
+    CONSENT_SPECIAL_CATEGORY = "consent_special_category"
+    CONSENT_FUTURE_CONTACT = "consent_future_contact"
+    CONSENT_QUOTE = "consent_quote"
+    REGISTERED_AT = "registered_at"
+    IGNORE = "ignore"
+
+    @property
+    def label(self) -> str:
+        return FIELD_LABELS[self]
+
+
+FIELD_LABELS: dict[Field, str] = {
+    Field.FULL_NAME: "Full name",
+    Field.FIRST_NAME: "First name",
+    Field.LAST_NAME: "Last name",
+    Field.EMAIL: "Email",
+    Field.PHONE: "Phone",
+    Field.POSTCODE: "Postcode",
+    Field.ROLE: "Role (parent/carer, young person, professional)",
+    Field.CHILD_AGE_BAND: "Child's age band",
+    Field.CHILD_SETTING: "Child's setting",
+    Field.EHCP_STATUS: "EHCP status",
+    Field.NEED_AREAS: "Areas of need",
+    Field.ACCESS_NEEDS: "Access needs",
+    Field.ACCESS_NOTES: "Access notes",
+    Field.CONSENT_STORE: "Consent: store my details",
+    Field.CONSENT_SPECIAL_CATEGORY: "Consent: store my child's SEND details",
+    Field.CONSENT_FUTURE_CONTACT: "Consent: contact me about future events",
+    Field.CONSENT_QUOTE: "Consent: quote my words anonymously",
+    Field.REGISTERED_AT: "Date registered",
+    Field.IGNORE: "Ignore this column",
+}
+
+_CONSENTS = {
+    Field.CONSENT_STORE,
+    Field.CONSENT_SPECIAL_CATEGORY,
+    Field.CONSENT_FUTURE_CONTACT,
+    Field.CONSENT_QUOTE,
+}
+_CHILD = {Field.CHILD_AGE_BAND, Field.CHILD_SETTING, Field.EHCP_STATUS, Field.NEED_AREAS}
+_NAME = {Field.FULL_NAME, Field.FIRST_NAME, Field.LAST_NAME}
+
+# Headings as reduced by ``vocabulary_key`` (folded, letters and digits, single spaces).
+HEADER_ALIASES: dict[str, Field] = {}
+for _field, _headings in {
+    Field.FULL_NAME: (
+        "name",
+        "full name",
+        "your name",
+        "your full name",
+        "attendee name",
+        "attendee",
+        "attendee full name",
+        "participant name",
+        "delegate name",
+        "contact name",
+        "parent name",
+        "parent s name",
+        "parent carer name",
+        "parent carer s name",
+        "name of parent carer",
+        "name of parent or carer",
+        "booker name",
+        "customer name",
+        "names",
+    ),
+    Field.FIRST_NAME: (
+        "first name",
+        "firstname",
+        "first",
+        "forename",
+        "forenames",
+        "given name",
+        "attendee first name",
+        "your first name",
+        "first names",
+    ),
+    Field.LAST_NAME: (
+        "last name",
+        "lastname",
+        "last",
+        "surname",
+        "family name",
+        "attendee last name",
+        "attendee surname",
+        "your surname",
+        "your last name",
+    ),
+    Field.EMAIL: (
+        "email",
+        "e mail",
+        "email address",
+        "e mail address",
+        "your email",
+        "your email address",
+        "attendee email",
+        "attendee email address",
+        "contact email",
+        "email addr",
+        "mail",
+        "buyer email",
+        "confirm email",
+        "confirm email address",
+    ),
+    Field.PHONE: (
+        "phone",
+        "phone number",
+        "telephone",
+        "telephone number",
+        "tel",
+        "tel no",
+        "mobile",
+        "mobile number",
+        "mobile phone",
+        "mobile phone number",
+        "contact number",
+        "cell phone",
+        "your phone number",
+        "your mobile number",
+    ),
+    Field.POSTCODE: (
+        "postcode",
+        "post code",
+        "postal code",
+        "postcode district",
+        "your postcode",
+        "home postcode",
+        "zip",
+        "zip code",
+        "zip postal code",
+    ),
+    Field.ROLE: (
+        "role",
+        "i am a",
+        "i am",
+        "are you a",
+        "you are a",
+        "attending as",
+        "i am attending as",
+        "who are you",
+        "relationship",
+        "relationship to child",
+        "your role",
+    ),
+    Field.CHILD_AGE_BAND: (
+        "age band",
+        "age range",
+        "child age",
+        "child s age",
+        "childs age",
+        "child age band",
+        "age of child",
+        "age of your child",
+        "your child s age",
+        "age of child young person",
+    ),
+    Field.CHILD_SETTING: (
+        "setting",
+        "school",
+        "school type",
+        "type of school",
+        "child s setting",
+        "education setting",
+        "current setting",
+        "child s school",
+        "educational setting",
+    ),
+    Field.EHCP_STATUS: (
+        "ehcp",
+        "ehcp status",
+        "ehc plan",
+        "does your child have an ehcp",
+        "does your child have an ehc plan",
+    ),
+    Field.NEED_AREAS: (
+        "needs",
+        "area of need",
+        "areas of need",
+        "send needs",
+        "send need",
+        "primary need",
+        "type of need",
+        "child s needs",
+        "child s send needs",
+    ),
+    Field.ACCESS_NEEDS: (
+        "access needs",
+        "access requirements",
+        "accessibility",
+        "accessibility needs",
+        "accessibility requirements",
+        "reasonable adjustments",
+        "access",
+        "do you have any access needs",
+        "any access needs",
+        "dietary requirements",
+    ),
+    Field.ACCESS_NOTES: (
+        "access notes",
+        "anything else we should know",
+        "other requirements",
+        "any other requirements",
+    ),
+    Field.REGISTERED_AT: (
+        "timestamp",
+        "date",
+        "registered",
+        "registered at",
+        "registration date",
+        "date registered",
+        "order date",
+        "booking date",
+        "date booked",
+        "booked",
+        "submitted",
+        "submitted at",
+        "submission date",
+        "created",
+        "created at",
+        "completion time",
+        "date attending",
+    ),
+}.items():
+    for _heading in _headings:
+        HEADER_ALIASES[_heading] = _field
+
+
+def recognise_header(header: str) -> Field | None:
+    """The field a column heading means, or None when it is not one we know.
+
+    Exact headings first ('Email address'); then the long questions forms use as headings
+    ('Do you consent to us keeping your child's SEND details?').
+    """
+    key = vocabulary_key(header)
+    if not key:
+        return None
+    if key in HEADER_ALIASES:
+        return HEADER_ALIASES[key]
+    words = set(key.split())
+    if words & {"consent", "agree", "permission", "gdpr", "privacy", "happy", "ok", "okay"}:
+        if words & {"quote", "quoted", "quoting", "words", "comments", "anonymously"}:
+            return Field.CONSENT_QUOTE
+        if words & {"future", "contact", "contacted", "updates", "newsletter", "mailing"}:
+            return Field.CONSENT_FUTURE_CONTACT
+        if words & {"child", "child s", "send", "special", "health", "sensitive", "needs"} or (
+            "child s" in key
+        ):
+            return Field.CONSENT_SPECIAL_CATEGORY
+        if words & {"store", "keep", "hold", "data", "details", "information", "process"}:
+            return Field.CONSENT_STORE
+        return None
+    if len(words) < 3:
+        return None
+    for needle, found in (
+        ("email", Field.EMAIL),
+        ("postcode", Field.POSTCODE),
+        ("post code", Field.POSTCODE),
+        ("surname", Field.LAST_NAME),
+        ("last name", Field.LAST_NAME),
+        ("first name", Field.FIRST_NAME),
+        ("full name", Field.FULL_NAME),
+        ("your name", Field.FULL_NAME),
+        ("phone", Field.PHONE),
+        ("mobile", Field.PHONE),
+        ("ehcp", Field.EHCP_STATUS),
+        ("access", Field.ACCESS_NEEDS),
+        ("accessibility", Field.ACCESS_NEEDS),
+        ("adjustments", Field.ACCESS_NEEDS),
+        ("age", Field.CHILD_AGE_BAND),
+        ("school", Field.CHILD_SETTING),
+        ("setting", Field.CHILD_SETTING),
+        ("area of need", Field.NEED_AREAS),
+        ("areas of need", Field.NEED_AREAS),
+        ("send needs", Field.NEED_AREAS),
+    ):
+        if f" {needle} " in f" {key} ":
+            return found
+    return None
+
+
+def field_from_user(text: str) -> Field | None:
+    """What a user typed for a field in ``--map COLUMN=FIELD``: a field's name, its label, or a
+    heading we recognise ('surname'); 'ignore', 'skip' or '-' to leave a column out."""
+    key = vocabulary_key(text)
+    if key in ("ignore", "skip", "none", "") or text.strip() == "-":
+        return Field.IGNORE
+    for candidate in Field:
+        if key in (vocabulary_key(candidate.value), vocabulary_key(candidate.label)):
+            return candidate
+    return HEADER_ALIASES.get(key)
+
+
+# ---- problems ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One thing wrong with the file, by row and column as the user sees them in a spreadsheet."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        if self.row is not None and self.column is not None:
+            return f"Row {self.row}, column '{self.column}': {self.message}"
+        if self.row is not None:
+            return f"Row {self.row}: {self.message}"
+        if self.column is not None:
+            return f"Column '{self.column}': {self.message}"
+        return self.message
+
+
+# ---- reading the file ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """The table in a file: headings and rows, with the row numbers a spreadsheet shows."""
+
+    file_name: str
+    kind: str  # "CSV" or "Excel workbook"
+    encoding: str | None
+    header_row: int
+    headers: tuple[str, ...]
+    rows: tuple[tuple[int, tuple[Cell, ...]], ...]
+
+
+_NOT_SUPPORTED = {
+    ".xls": "an old-style Excel .xls file. Open it in Excel and save it as an Excel workbook "
+    "(.xlsx) or CSV, then import that",
+    ".ods": "an OpenDocument spreadsheet. Save it as an Excel workbook (.xlsx) or CSV, then "
+    "import that",
+    ".numbers": "a Numbers spreadsheet. Export it as CSV or Excel (.xlsx), then import that",
+    ".pdf": "a PDF. Download the list as CSV or Excel (.xlsx) from the form or ticketing "
+    "site instead",
+    ".docx": "a Word document. Put the list in a spreadsheet and save it as CSV or Excel (.xlsx)",
+    ".doc": "a Word document. Put the list in a spreadsheet and save it as CSV or Excel (.xlsx)",
+}
+_CSV_SUFFIXES = (".csv", ".txt", ".tsv", "")
+_XLSX_SUFFIXES = (".xlsx", ".xlsm")
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def read_sheet(content: bytes, file_name: str) -> Sheet:
+    """The table in a CSV or XLSX file's bytes. Raises UnreadableFile with a plain reason."""
+    suffix = _suffix(file_name)
+    if not content:
+        raise UnreadableFile(
+            f"'{file_name}' is empty (0 bytes). Download or save the export again; "
+            "nothing was imported."
+        )
+    if len(content) > MAX_BYTES:
+        raise UnreadableFile(too_big_message(file_name))
+    if content.startswith(_OLE_MAGIC):
+        raise UnreadableFile(f"'{file_name}' is {_NOT_SUPPORTED['.xls']}. Nothing was imported.")
+    if content.startswith(b"PK\x03\x04") and suffix not in (".ods", ".numbers", ".docx"):
+        return _read_xlsx(content, file_name)
+    if suffix in _NOT_SUPPORTED:
+        raise UnreadableFile(f"'{file_name}' is {_NOT_SUPPORTED[suffix]}. Nothing was imported.")
+    if suffix in _XLSX_SUFFIXES:
+        raise UnreadableFile(
+            f"'{file_name}' is named like an Excel workbook but is not one (it may be damaged "
+            "or only renamed). Open it in Excel and save it again, or export it as CSV."
+        )
+    if suffix not in _CSV_SUFFIXES:
+        raise UnreadableFile(
+            f"Engagement Desk imports CSV (.csv) and Excel (.xlsx) files; '{file_name}' is "
+            "neither. Export the list as CSV or Excel from the form or ticketing site."
+        )
+    return _read_csv(content, file_name)
+
+
+def _suffix(file_name: str) -> str:
+    name = file_name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    return "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def too_big_message(file_name: str) -> str:
+    return (
+        f"'{file_name}' is too big to be a list of registrations (the limit is "
+        f"{MAX_BYTES // (1024 * 1024)} MB or {MAX_ROWS:,} rows). Check it is the right file, "
+        "or split it into smaller files."
+    )
+
+
+def decode_text(content: bytes) -> tuple[str, str]:
+    """Text and the name of its encoding: UTF-8 (with or without a BOM), UTF-16 with a BOM
+    (Excel's 'Unicode text'), else Windows-1252 (Excel's CSV on a UK Windows PC)."""
+    if content.startswith(b"\xef\xbb\xbf"):
+        return content[3:].decode("utf-8", errors="replace"), "UTF-8"
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return content.decode("utf-16", errors="replace"), "UTF-16"
+    try:
+        return content.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        return content.decode("latin-1"), "Latin-1"
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:8192]
+    if "\x00" in sample:
+        return True
+    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\r\n\t\f\v")
+    return controls > max(8, len(sample) // 100)
+
+
+def _delimiter(text: str) -> str:
+    """Comma, semicolon (Excel in much of Europe) or tab, by what the heading line uses most."""
+    for line in text.splitlines()[:HEADER_SEARCH_ROWS]:
+        if line.strip():
+            counts = {d: line.count(d) for d in (",", ";", "\t")}
+            best = max(counts, key=lambda d: counts[d])
+            return best if counts[best] > counts[","] else ","
+    return ","
+
+
+def _read_csv(content: bytes, file_name: str) -> Sheet:
+    text, encoding = decode_text(content)
+    if _looks_binary(text):
+        raise UnreadableFile(
+            f"'{file_name}' is not a CSV file: it holds binary data, not text. Export the list "
+            "as CSV or Excel (.xlsx) from the form or ticketing site."
+        )
+    if not text.strip():
+        raise UnreadableFile(f"'{file_name}' has no rows at all. Nothing was imported.")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    rows: list[tuple[int, tuple[Cell, ...]]] = []
+    try:
+        for number, record in enumerate(reader, start=1):
+            if number > MAX_ROWS + HEADER_SEARCH_ROWS:
+                raise UnreadableFile(too_big_message(file_name))
+            rows.append((number, tuple(record)))
+    except csv.Error as exc:
+        raise UnreadableFile(
+            f"'{file_name}' cannot be read as CSV near row {reader.line_num}: {exc}. Open it "
+            "in a spreadsheet, check that row, and save it as CSV again."
+        ) from exc
+    return _table(rows, file_name, "CSV", encoding)
+
+
+def _read_xlsx(content: bytes, file_name: str) -> Sheet:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise UnreadableFile(
+            f"'{file_name}' is not an Excel workbook this app can read (it may be damaged, "
+            "password-protected, or another kind of file). Open it in Excel and save it "
+            "again as .xlsx, or export it as CSV."
+        ) from exc
+    try:
+        sheets = [workbook.active, *workbook.worksheets]
+        for sheet in sheets:
+            if sheet is None:
+                continue
+            rows: list[tuple[int, tuple[Cell, ...]]] = []
+            for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), 1):
+                if number > MAX_ROWS + HEADER_SEARCH_ROWS:
+                    raise UnreadableFile(too_big_message(file_name))
+                rows.append((number, tuple(values)))
+            if any(_blank_row(cells) is False for _, cells in rows):
+                return _table(rows, file_name, "Excel workbook", None)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
+        raise UnreadableFile(
+            f"'{file_name}' could not be read to the end (it may be damaged). Open it in "
+            "Excel and save it again, or export it as CSV."
+        ) from exc
+    finally:
+        workbook.close()
+    raise UnreadableFile(f"'{file_name}' has no rows at all. Nothing was imported.")
+
+
+def _blank_row(cells: Iterable[Cell]) -> bool:
+    return all(cell_text(c) == "" for c in cells)
+
+
+def _table(
+    rows: list[tuple[int, tuple[Cell, ...]]], file_name: str, kind: str, encoding: str | None
+) -> Sheet:
+    """Find the heading row (exports sometimes start with a title or a blank line)."""
+    candidates = [(n, cells) for n, cells in rows if not _blank_row(cells)][:HEADER_SEARCH_ROWS]
+    if not candidates:
+        raise UnreadableFile(f"'{file_name}' has no rows at all. Nothing was imported.")
+    header_row, header_cells = candidates[0]
+    for number, cells in candidates:
+        fields = {recognise_header(cell_text(c)) for c in cells}
+        if fields & (_NAME | {Field.EMAIL}):
+            header_row, header_cells = number, cells
+            break
+    headers = _unique_headers([cell_text(c) for c in header_cells])
+    body = tuple((n, cells) for n, cells in rows if n > header_row)
+    if len(body) > MAX_ROWS:
+        raise UnreadableFile(too_big_message(file_name))
+    return Sheet(file_name, kind, encoding, header_row, headers, body)
+
+
+def _unique_headers(headers: list[str]) -> tuple[str, ...]:
+    """Headings as shown, with blanks named by column letter and repeats numbered."""
+    seen: dict[str, int] = {}
+    result = []
+    for index, header in enumerate(headers):
+        name = collapse_spaces(header) or f"Column {column_letter(index)}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+        else:
+            seen[name] = 1
+        result.append(name)
+    while result and result[-1].startswith("Column ") and not headers[len(result) - 1].strip():
+        result.pop()  # trailing empty columns are nothing
+    return tuple(result)
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def cell_text(value: Cell) -> str:
+    """A cell as the text a person would read in it."""
+    if type(value) is str:
+        return value.strip()
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return str(value).strip()
+
+
+# ---- dates -------------------------------------------------------------------------
+
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+_SERIAL_RANGE = (20_000, 80_000)  # 1954 to 2119: a number in a date column outside is a typo
+_DATE_FORMATS = (
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%d/%m/%y %H:%M",
+    "%d/%m/%y",
+    "%d-%m-%Y %H:%M:%S",
+    "%d-%m-%Y %H:%M",
+    "%d-%m-%Y",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d",
+    "%d %b %Y %H:%M",
+    "%d %b %Y",
+    "%d %B %Y %H:%M",
+    "%d %B %Y",
+    "%b %d, %Y %I:%M %p",
+    "%b %d, %Y",
+    "%B %d, %Y %I:%M %p",
+    "%B %d, %Y",
+    "%a %d %b %Y %H:%M",
+    "%A %d %B %Y %H:%M",
+)
+
+
+def parse_when(value: Cell) -> datetime | None:
+    """A date cell, an Excel serial number, or a date as text, as aware UTC; None if it is not
+    a date. Times without a zone are UK times; dates are read day first, as in the UK."""
+    if isinstance(value, datetime):
+        return _as_utc(value)
+    if isinstance(value, date):
+        return _as_utc(datetime.combine(value, time()))
+    if isinstance(value, bool) or value is None or isinstance(value, time):
+        return None
+    if isinstance(value, int | float):
+        return _from_serial(float(value))
+    text = collapse_spaces(str(value))
+    if not text:
+        return None
+    try:
+        return _from_serial(float(text))
+    except ValueError:
+        pass
+    numeric = _NUMERIC_DATE.fullmatch(text)
+    if numeric is not None:
+        return _numeric_date(numeric)
+    iso = text[:-1] + "+00:00" if text.endswith("Z") else text
+    try:
+        return _as_utc(datetime.fromisoformat(iso))
+    except ValueError:
+        pass
+    cleaned = re.sub(r"\s*(?:GMT|BST|UTC)$", "", text)
+    cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", cleaned)
+    for pattern in _DATE_FORMATS:
+        try:
+            return _as_utc(datetime.strptime(cleaned, pattern))
+        except ValueError:
+            continue
+    return None
+
+
+# The usual shapes, read without strptime (which is slow): 15/04/2026 10:32[:11], 2026-04-15 ...
+_NUMERIC_DATE = re.compile(
+    r"(\d{1,4})([/.-])(\d{1,2})\2(\d{2,4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
+)
+
+
+def _numeric_date(match: re.Match[str]) -> datetime | None:
+    first, _, second, third, hour, minute, seconds = match.groups()
+    if len(first) == 4:
+        year, month, day = int(first), int(second), int(third)
+    elif len(first) <= 2 and len(third) in (2, 4):
+        day, month, year = int(first), int(second), int(third)
+        if month > 12 >= day:
+            day, month = month, day  # month first, as some US-set sites export
+        if len(third) == 2:
+            year += 2000
+    else:
+        return None
+    try:
+        moment = datetime(year, month, day, int(hour or 0), int(minute or 0), int(seconds or 0))
+    except ValueError:
+        return None
+    return _as_utc(moment)
+
+
+def _from_serial(serial: float) -> datetime | None:
+    if not _SERIAL_RANGE[0] <= serial <= _SERIAL_RANGE[1]:
+        return None
+    return _as_utc(_EXCEL_EPOCH + timedelta(days=serial))
+
+
+def _as_utc(moment: datetime) -> datetime:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=LONDON)
+    return moment.astimezone(UTC)
+
+
+# ---- mapping columns to fields -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnUse:
+    """What one column of the file will be used for."""
+
+    header: str
+    field: Field | None  # None: ignored
+    how: str  # "recognised", "mapped" (by the user) or "ignored"
+
+    @property
+    def ignored(self) -> bool:
+        return self.field is None or self.field is Field.IGNORE
+
+
+def plan_columns(
+    headers: tuple[str, ...], mapping: Mapping[str, str] | None = None
+) -> tuple[tuple[ColumnUse, ...], list[ImportProblem]]:
+    """Each column's field: the user's mapping first, then headings we recognise."""
+    problems: list[ImportProblem] = []
+    chosen: dict[int, Field] = {}
+    by_key: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        by_key.setdefault(header, index)
+        by_key.setdefault(vocabulary_key(header), index)
+    for column, wanted in (mapping or {}).items():
+        at = by_key.get(column.strip(), by_key.get(vocabulary_key(column)))
+        if at is None:
+            problems.append(
+                ImportProblem(
+                    None,
+                    None,
+                    f"There is no column '{column}' in this file. Its columns are: "
+                    + ", ".join(f"'{h}'" for h in headers)
+                    + ".",
+                )
+            )
+            continue
+        found = field_from_user(wanted)
+        if found is None:
+            problems.append(
+                ImportProblem(
+                    None,
+                    None,
+                    f"'{wanted}' is not something a column can be imported as. Use one of: "
+                    + ", ".join(f.value for f in Field)
+                    + ".",
+                )
+            )
+            continue
+        chosen[at] = found
+    columns = []
+    for index, header in enumerate(headers):
+        if index in chosen:
+            mapped: Field | None = chosen[index]
+            how = "mapped"
+        else:
+            mapped, how = recognise_header(header), "recognised"
+        if mapped is None or mapped is Field.IGNORE:
+            columns.append(ColumnUse(header, None, "ignored"))
+        else:
+            columns.append(ColumnUse(header, mapped, how))
+    fields = {c.field for c in columns}
+    if Field.FULL_NAME not in fields and not fields & {Field.FIRST_NAME, Field.LAST_NAME}:
+        problems.append(
+            ImportProblem(
+                None,
+                None,
+                "No column holds people's names. Choose the name column, for example "
+                "--map 'Parent name=full_name' (or first_name and last_name for two columns).",
+            )
+        )
+    return tuple(columns), problems
+
+
+# ---- rows to people -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One person to register, from one row (or several rows merged)."""
+
+    row: int
+    person: PersonDraft
+    registered_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    sheet: Sheet
+    columns: tuple[ColumnUse, ...]
+    rows: tuple[ImportRow, ...]
+    rows_read: int
+    empty_rows: int
+    duplicates_merged: int
+    skipped_no_consent: tuple[int, ...]
+    problems: tuple[ImportProblem, ...]
+    notes: tuple[str, ...]
+
+    @property
+    def ignored_columns(self) -> tuple[str, ...]:
+        return tuple(c.header for c in self.columns if c.ignored)
+
+
+def parse_file(
+    sheet: Sheet,
+    mapping: Mapping[str, str] | None = None,
+    *,
+    progress: Progress | None = None,
+    should_cancel: ShouldCancel | None = None,
+    total_steps: int | None = None,
+) -> ParsedFile:
+    """Every row checked and tidied into a person; every problem found, not only the first."""
+    columns, problems = plan_columns(sheet.headers, mapping)
+    notes: list[str] = []
+    fields = {c.field for c in columns if c.field}
+    empty = 0
+    people: list[ImportRow] = []
+    skipped: list[int] = []
+    if not problems:
+        reader = _RowReader(columns, fields)
+        total = total_steps or len(sheet.rows)
+        for done, (number, cells) in enumerate(sheet.rows, start=1):
+            if done % PROGRESS_EVERY == 0:
+                if should_cancel is not None and should_cancel():
+                    raise ImportCancelled
+                if progress is not None:
+                    progress(done, total)
+            if _blank_row(cells):
+                empty += 1
+                continue
+            row, row_problems, stored = reader.read(number, cells)
+            problems.extend(row_problems)
+            if not stored:
+                skipped.append(number)
+            elif row is not None:
+                people.append(row)
+        if not people and not problems and not skipped:
+            problems.append(
+                ImportProblem(
+                    None,
+                    None,
+                    f"'{sheet.file_name}' has column headings but no rows of people. "
+                    "Nothing was imported.",
+                )
+            )
+        if fields & _CHILD and Field.CONSENT_SPECIAL_CATEGORY not in fields:
+            notes.append(
+                "The file has children's SEND details but no column saying whether parents "
+                "agreed to us keeping them, so those details were left out."
+            )
+        if Field.CONSENT_STORE not in fields:
+            notes.append(
+                "No column says whether people agreed to us keeping their details; everyone "
+                "in the file is taken as having agreed when they booked."
+            )
+    if skipped:
+        were = "row was" if len(skipped) == 1 else "rows were"
+        notes.append(
+            f"{len(skipped)} {were} left out because the person did not agree to us keeping "
+            f"their details (row {_row_list(skipped)})."
+        )
+    merged, duplicates, merge_notes = _merge_duplicates(people)
+    notes.extend(merge_notes)
+    if merged and all(r.registered_at is not None for r in merged):
+        # First come, first served, whatever order the site exported in.
+        merged.sort(key=lambda r: (r.registered_at or datetime.min.replace(tzinfo=UTC), r.row))
+    return ParsedFile(
+        sheet=sheet,
+        columns=columns,
+        rows=tuple(merged),
+        rows_read=len(sheet.rows) - empty,
+        empty_rows=empty,
+        duplicates_merged=duplicates,
+        skipped_no_consent=tuple(skipped),
+        problems=tuple(problems),
+        notes=tuple(notes),
+    )
+
+
+def _row_list(rows: list[int], limit: int = 20) -> str:
+    shown = ", ".join(str(r) for r in rows[:limit])
+    return shown + (f" and {len(rows) - limit} more" if len(rows) > limit else "")
+
+
+def person_key(draft: PersonDraft) -> tuple[str, ...]:
+    """Who a row is, for spotting the same person twice: their email; else name and phone;
+    else, within one file, their name alone (a form sent twice)."""
+    if draft.email:
+        return ("email", draft.email)
+    if draft.phone:
+        return ("phone", fold(draft.full_name), draft.phone)
+    return ("name", fold(draft.full_name))
+
+
+def _merge_duplicates(rows: list[ImportRow]) -> tuple[list[ImportRow], int, list[str]]:
+    by_key: dict[tuple[str, ...], int] = {}
+    merged: list[ImportRow] = []
+    notes: list[str] = []
+    duplicates = 0
+    for row in rows:
+        key = person_key(row.person)
+        if key not in by_key:
+            by_key[key] = len(merged)
+            merged.append(row)
+            continue
+        duplicates += 1
+        index = by_key[key]
+        first = merged[index]
+        if fold(first.person.full_name) != fold(row.person.full_name):
+            notes.append(
+                f"Rows {first.row} and {row.row} share the email {row.person.email} but give "
+                f"different names ('{first.person.full_name}', '{row.person.full_name}'); they "
+                "were taken as one person. Give each person their own email to book them "
+                "separately."
+            )
+        person = merge_person(first.person, row.person)
+        if fold(first.person.full_name) == fold(person.full_name):
+            person = replace(person, full_name=first.person.full_name)  # not 'JO BLOGGS'
+        merged[index] = ImportRow(
+            row=first.row,
+            person=person,
+            registered_at=first.registered_at or row.registered_at,
+        )
+    return merged, duplicates, notes
+
+
+class _RowReader:
+    """Turns one row's cells into a person, collecting problems by column."""
+
+    def __init__(self, columns: tuple[ColumnUse, ...], fields: set[Field]) -> None:
+        self.columns = [(i, c.header, c.field) for i, c in enumerate(columns) if c.field]
+        self.has_store_column = Field.CONSENT_STORE in fields
+        self.order = {c.header: i for i, c in enumerate(columns)}
+
+    def read(
+        self, number: int, cells: tuple[Cell, ...]
+    ) -> tuple[ImportRow | None, list[ImportProblem], bool]:
+        problems: list[ImportProblem] = []
+        values: dict[Field, list[tuple[str, Cell]]] = {}
+        for index, header, target in self.columns:
+            value = cells[index] if index < len(cells) else None
+            if cell_text(value):
+                values.setdefault(target, []).append((header, value))
+
+        def first(found: Field) -> tuple[str, Cell] | None:
+            return values[found][0] if found in values else None
+
+        def problem(header: str, message: str) -> None:
+            problems.append(ImportProblem(number, header, message))
+
+        if self.has_store_column:
+            found_store = first(Field.CONSENT_STORE)
+            answer = parse_yes_no(cell_text(found_store[1])) if found_store else False
+            if found_store is not None and answer is None:
+                problem(found_store[0], f"'{cell_text(found_store[1])}' is not yes or no.")
+            elif not answer:
+                return None, [], False  # nothing about them is read, checked or kept
+
+        name = self._name(values)
+        if not name:
+            headers = [h for _, h, f in self.columns if f in _NAME]
+            problems.append(
+                ImportProblem(
+                    number,
+                    " / ".join(headers) if headers else None,
+                    "the name is missing. Fill it in, or delete the row if it is not a person.",
+                )
+            )
+        elif len(name) > 200:
+            problem(self._header_of(Field.FULL_NAME), "the name is longer than 200 characters.")
+
+        email: str | None = None
+        for header, value in values.get(Field.EMAIL, []):
+            candidate = normalise_email(cell_text(value))
+            if candidate and not is_email(candidate):
+                problem(header, f"'{cell_text(value)}' is not an email address.")
+            elif candidate and email is None:
+                email = candidate
+
+        phone: str | None = None
+        if (found := first(Field.PHONE)) is not None:
+            header, value = found
+            text = cell_text(value)
+            if isinstance(value, int | float) and len(text) == 10 and text[0] in "1237":
+                text = "0" + text  # Excel dropped the leading zero of a UK number
+            try:
+                phone = phone_digits(text)
+            except ValueError:
+                problem(header, f"'{cell_text(value)}' is not a phone number.")
+
+        postcode = ""
+        if (found := first(Field.POSTCODE)) is not None:
+            header, value = found
+            district = postcode_district(cell_text(value))
+            if district is None:
+                problem(
+                    header,
+                    f"'{cell_text(value)}' is not a UK postcode (like BL9 0SW, or just BL9).",
+                )
+            else:
+                postcode = district
+
+        role = "parent/carer"
+        if (found := first(Field.ROLE)) is not None:
+            header, value = found
+            matched = match_role(cell_text(value))
+            if matched is None:
+                problem(
+                    header,
+                    f"'{cell_text(value)}' is not a role this app knows (parent/carer, young "
+                    "person or professional). Change it, or map the column to 'ignore'.",
+                )
+            else:
+                role = matched
+
+        choices: dict[Field, str | None] = {}
+        for found_field, matcher, label, options in _CHOICES:
+            choices[found_field] = None
+            if (found := first(found_field)) is not None:
+                header, value = found
+                matched = matcher(cell_text(value))
+                if matched is None:
+                    problem(
+                        header,
+                        f"'{cell_text(value)}' is not {label} this app knows ({options}, or "
+                        f"{PREFER_NOT_TO_SAY}).",
+                    )
+                choices[found_field] = matched
+
+        need_areas: list[str] = []
+        for _, value in values.get(Field.NEED_AREAS, []):
+            need_areas += [n for n in match_need_areas(cell_text(value)) if n not in need_areas]
+        access_needs: list[str] = []
+        notes: list[str] = []
+        for _, value in values.get(Field.ACCESS_NEEDS, []):
+            found_needs, note = match_access_needs(cell_text(value))
+            access_needs += [n for n in found_needs if n not in access_needs]
+            if note:
+                notes.append(note)
+        notes += [cell_text(v) for _, v in values.get(Field.ACCESS_NOTES, [])]
+
+        consents: dict[Field, bool] = {Field.CONSENT_STORE: True}
+        for consent in _CONSENTS - {Field.CONSENT_STORE}:
+            consents[consent] = False
+            if (found := first(consent)) is not None:
+                header, value = found
+                answer = parse_yes_no(cell_text(value))
+                if answer is None:
+                    problem(header, f"'{cell_text(value)}' is not yes or no.")
+                consents[consent] = bool(answer)
+        registered_at = None
+        if (found := first(Field.REGISTERED_AT)) is not None:
+            header, value = found
+            registered_at = parse_when(value)
+            if registered_at is None:
+                problem(header, f"'{cell_text(value)}' is not a date.")
+
+        if problems or not name:
+            problems.sort(key=lambda p: self.order.get(p.column or "", -1))
+            return None, problems, True
+        draft = PersonDraft(
+            full_name=name,
+            email=email,
+            phone=phone,
+            postcode=postcode,
+            role=role,
+            child_age_band=choices[Field.CHILD_AGE_BAND],
+            child_setting=choices[Field.CHILD_SETTING],
+            ehcp_status=choices[Field.EHCP_STATUS],
+            need_areas=tuple(need_areas),
+            access_needs=tuple(access_needs),
+            access_notes="; ".join(notes)[:2000],
+            consent_store=True,
+            consent_special_category=consents[Field.CONSENT_SPECIAL_CATEGORY],
+            consent_future_contact=consents[Field.CONSENT_FUTURE_CONTACT],
+            consent_quote=consents[Field.CONSENT_QUOTE],
+        )
+        return ImportRow(number, apply_consents(draft), registered_at), [], True
+
+    def _name(self, values: dict[Field, list[tuple[str, Cell]]]) -> str:
+        for _, value in values.get(Field.FULL_NAME, []):
+            if text := collapse_spaces(cell_text(value)):
+                return text
+        parts = [collapse_spaces(cell_text(values[f][0][1])) for f in _NAME_PARTS if f in values]
+        return collapse_spaces(" ".join(parts))
+
+    def _header_of(self, wanted: Field) -> str:
+        return next((h for _, h, f in self.columns if f is wanted), "name")
+
+
+_NAME_PARTS = (Field.FIRST_NAME, Field.LAST_NAME)
+_CHOICES: tuple[tuple[Field, Callable[[str], str | None], str, str], ...] = (
+    (Field.CHILD_AGE_BAND, match_age_band, "an age band", "0-4, 5-10, 11-16, 17-19, 20-25"),
+    (
+        Field.CHILD_SETTING,
+        match_setting,
+        "a setting",
+        "early years, mainstream primary, mainstream secondary, special school, "
+        "college, home educated, not in education",
+    ),
+    (
+        Field.EHCP_STATUS,
+        match_ehcp,
+        "an EHCP status",
+        "has an EHCP, being assessed, SEN support, no EHCP, not sure",
+    ),
+)
+
+
+def sample_rows(sheet: Sheet, count: int = 20) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """The first rows as text, for a preview table."""
+    shown = 0
+    for number, cells in sheet.rows:
+        if shown >= count:
+            return
+        if _blank_row(cells):
+            continue
+        shown += 1
+        padded = tuple(cell_text(c) for c in cells) + ("",) * (len(sheet.headers) - len(cells))
+        yield number, padded[: len(sheet.headers)]
