@@ -61,7 +61,7 @@ class CheckInPage(QWidget):
         self._registrations = registrations
         self._prompter = prompter
         self._clock = clock
-        self._sound = sound or (lambda _outcome: None)
+        self._sound = sound if sound is not None else (lambda _outcome: None)
         self._last_check_in: str | None = None
         self.setAccessibleName("Check-in")
 

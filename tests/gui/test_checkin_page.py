@@ -1,0 +1,273 @@
+"""The check-in desk through its real widgets, with a simulated USB scanner."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from engagement_desk.bootstrap import Desk
+from engagement_desk.core.checkin import Outcome
+from engagement_desk.core.events import EventDraft, VenueDraft
+from engagement_desk.core.people import PersonDraft
+from engagement_desk.core.tickets import ticket_reference
+from engagement_desk.services.registrations import RegistrationInfo
+from engagement_desk.ui.checkin_banner import LOOKS
+from engagement_desk.ui.checkin_page import CheckInPage
+from engagement_desk.ui.walk_in_dialog import WalkInDialog
+from tests.conftest import FakeClock
+from tests.gui.conftest import ScriptedPrompter
+
+
+def make_event(desk: Desk, title: str = "Radcliffe coffee morning", capacity: int = 30) -> str:
+    return desk.events.create(
+        EventDraft(
+            title=title,
+            kind="venue",
+            starts_at=datetime(2026, 4, 15, 9, tzinfo=UTC),
+            ends_at=datetime(2026, 4, 15, 11, tzinfo=UTC),
+            venue=VenueDraft("Radcliffe Library"),
+            capacity=capacity,
+        )
+    ).id
+
+
+def book(desk: Desk, event_id: str, name: str, **extra: object) -> RegistrationInfo:
+    email = name.lower().replace(" ", ".") + "@example.org"
+    draft = PersonDraft(full_name=name, email=email, consent_store=True, **extra)  # type: ignore[arg-type]
+    return desk.registrations.register(event_id, draft)
+
+
+class SoundLog(list[Outcome]):
+    def __call__(self, outcome: Outcome) -> None:
+        self.append(outcome)
+
+
+@pytest.fixture
+def sounds() -> SoundLog:
+    return SoundLog()
+
+
+@pytest.fixture
+def page(qtbot: QtBot, desk: Desk, prompter: ScriptedPrompter, sounds: SoundLog) -> CheckInPage:
+    widget = CheckInPage(
+        desk.events, desk.check_in, desk.registrations, prompter, desk.clock, sounds
+    )
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.activateWindow()
+    return widget
+
+
+def scan_with_scanner(qtbot: QtBot, target: object, code: str) -> None:
+    """What a keyboard-wedge scanner does: the whole code in a burst, then Enter."""
+    qtbot.keyClicks(target, code)
+    qtbot.keyClick(target, Qt.Key.Key_Return)
+
+
+def test_scanner_burst_checks_in_whatever_has_focus(
+    qtbot: QtBot, page: CheckInPage, desk: Desk, sounds: SoundLog
+) -> None:
+    event_id = make_event(desk)
+    sarah = book(desk, event_id, "Sarah Ashworth", access_needs=("quiet space",))
+    page.reload_events()
+    page.choose_event(event_id)
+    page.search.setFocus()  # the facilitator was typing a name when the parent arrived
+
+    with qtbot.waitSignal(page.result_shown) as shown:
+        scan_with_scanner(qtbot, page.search, sarah.ticket_code)
+    assert shown.args[0].outcome is Outcome.ADMITTED
+    assert page.search.text() == ""  # the code never lands in the field
+    assert page.banner.word.text() == "ADMITTED"
+    assert page.banner.headline.text() == "Welcome, Sarah Ashworth"
+    assert "quiet space" in page.banner.needs.text()
+    assert page.banner.needs.isVisible()
+    assert sounds == [Outcome.ADMITTED]
+    assert page.counts["checked_in"].text() == "1"
+    assert page.counts["still_to_arrive"].text() == "0"
+    assert page.recent.rowCount() == 1
+    assert desk.events.rows_for([event_id])[0].checked_in == 1
+
+
+def test_a_person_typing_is_not_mistaken_for_a_scanner(
+    qtbot: QtBot, page: CheckInPage, desk: Desk
+) -> None:
+    make_event(desk)
+    page.reload_events()
+    field = page.search
+    field.setFocus()
+    qtbot.keyClicks(field, "sarah", delay=90)  # human speed
+    qtbot.waitUntil(lambda: field.text() == "sarah")
+
+
+def test_the_same_code_within_three_seconds_counts_once(
+    qtbot: QtBot, page: CheckInPage, desk: Desk, clock: FakeClock, sounds: SoundLog
+) -> None:
+    event_id = make_event(desk)
+    ben = book(desk, event_id, "Ben Clarke")
+    page.reload_events()
+    page.choose_event(event_id)
+    first = page.scan(ben.ticket_code or "")
+    clock.advance(seconds=1)
+    second = page.scan(ben.ticket_code or "")
+    assert first is not None and second is not None
+    assert first.outcome is second.outcome is Outcome.ADMITTED
+    assert second.repeated
+    assert desk.events.rows_for([event_id])[0].checked_in == 1
+
+    clock.advance(seconds=5)
+    third = page.scan(ben.ticket_code or "")
+    assert third is not None and third.outcome is Outcome.ALREADY_CHECKED_IN
+    assert page.banner.word.text() == "ALREADY IN"
+    assert "this laptop" in page.banner.detail.text()
+    assert sounds[-1] is Outcome.ALREADY_CHECKED_IN
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("hello world", "NOT RECOGNISED"),
+        ("https://example.com/some-other-system", "NOT RECOGNISED"),
+        ("x" * 5000, "NOT RECOGNISED"),
+    ],
+)
+def test_bad_input_shows_a_clear_outcome_and_writes_nothing(
+    page: CheckInPage, desk: Desk, text: str, word: str
+) -> None:
+    event_id = make_event(desk)
+    page.reload_events()
+    page.choose_event(event_id)
+    result = page.scan(text)
+    assert result is not None
+    assert page.banner.word.text() == word
+    assert page.banner.headline.text()
+    assert desk.events.rows_for([event_id])[0].checked_in == 0
+
+
+def test_a_changed_character_is_refused(page: CheckInPage, desk: Desk) -> None:
+    event_id = make_event(desk)
+    code = book(desk, event_id, "Ben Clarke").ticket_code or ""
+    position = len(code) - 10
+    altered = code[:position] + ("A" if code[position] != "A" else "B") + code[position + 1 :]
+    page.reload_events()
+    page.choose_event(event_id)
+    result = page.scan(altered)
+    assert result is not None and result.outcome is Outcome.NOT_RECOGNISED
+    assert desk.events.rows_for([event_id])[0].checked_in == 0
+
+
+def test_wrong_event_cancelled_and_waitlisted(page: CheckInPage, desk: Desk) -> None:
+    here = make_event(desk, capacity=1)
+    elsewhere = make_event(desk, "Whitefield afternoon")
+    booked = book(desk, here, "Amelia Barnes")
+    waiting = book(desk, here, "Ben Clarke")
+    other = book(desk, elsewhere, "Chloe Davies")
+    page.reload_events()
+    page.choose_event(here)
+
+    assert page.scan(other.ticket_code or "").outcome is Outcome.WRONG_EVENT  # type: ignore[union-attr]
+    assert "Whitefield afternoon" in page.banner.detail.text()
+    assert page.banner.word.text() == LOOKS[Outcome.WRONG_EVENT].word
+
+    # Waiting-list places get no ticket; this one was printed before the event filled up.
+    waiting_code = desk.tickets.mint(here, waiting.ticket_id)
+    assert page.scan(waiting_code).outcome is Outcome.WAITLISTED  # type: ignore[union-attr]
+    assert page.banner.word.text() == "WAITING LIST"
+
+    desk.registrations.cancel(here, booked.id)
+    assert page.scan(booked.ticket_code or "").outcome is Outcome.CANCELLED  # type: ignore[union-attr]
+    assert page.banner.word.text() == "CANCELLED"
+    # Ben got Amelia's place when she cancelled, so his code now admits him.
+    assert page.scan(waiting_code).outcome is Outcome.ADMITTED  # type: ignore[union-attr]
+
+
+def test_typed_ticket_reference(qtbot: QtBot, page: CheckInPage, desk: Desk) -> None:
+    event_id = make_event(desk)
+    info = book(desk, event_id, "Grace Nolan")
+    page.reload_events()
+    page.choose_event(event_id)
+    page.code_field.setText(ticket_reference(info.ticket_id).lower())
+    with qtbot.waitSignal(page.result_shown):
+        qtbot.keyClick(page.code_field, Qt.Key.Key_Return)
+    assert page.banner.headline.text() == "Welcome, Grace Nolan"
+
+
+def test_name_search_then_check_in(qtbot: QtBot, page: CheckInPage, desk: Desk) -> None:
+    event_id = make_event(desk)
+    book(desk, event_id, "Grace Nolan")
+    book(desk, event_id, "Jack Quinn")
+    page.reload_events()
+    page.choose_event(event_id)
+    page.search.setText("grac")
+    qtbot.waitUntil(lambda: page.found.rowCount() == 1)
+    with qtbot.waitSignal(page.result_shown):
+        qtbot.mouseClick(page.check_in_button, Qt.MouseButton.LeftButton)
+    assert page.banner.headline.text() == "Welcome, Grace Nolan"
+    assert desk.events.rows_for([event_id])[0].checked_in == 1
+
+
+def test_walk_in_from_the_desk(qtbot: QtBot, page: CheckInPage, desk: Desk) -> None:
+    event_id = make_event(desk)
+    page.reload_events()
+    page.choose_event(event_id)
+    dialog = page.walk_in()
+    assert isinstance(dialog, WalkInDialog)
+    qtbot.keyClicks(dialog.name, "Paul Riley")
+    # The desk holds fast keys for a moment in case they are a scanner, then hands them on.
+    qtbot.waitUntil(lambda: dialog.name.text() == "Paul Riley")
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.mouseClick(dialog.keep_button, Qt.MouseButton.LeftButton)
+    assert page.banner.headline.text() == "Welcome, Paul Riley"
+    assert page.counts["walk_ins"].text() == "1"
+    assert page.counts["checked_in"].text() == "1"
+
+
+def test_undo_the_last_check_in(qtbot: QtBot, page: CheckInPage, desk: Desk) -> None:
+    event_id = make_event(desk)
+    code = book(desk, event_id, "Grace Nolan").ticket_code or ""
+    page.reload_events()
+    page.choose_event(event_id)
+    page.scan(code)
+    assert page.counts["checked_in"].text() == "1"
+    qtbot.mouseClick(page.undo_last_button, Qt.MouseButton.LeftButton)
+    assert page.counts["checked_in"].text() == "0"
+    assert page.recent.rowCount() == 0
+    assert desk.events.rows_for([event_id])[0].checked_in == 0
+    # After undo the same ticket admits again (a check-in made by mistake is put right).
+    result = page.scan(code)
+    assert result is not None and result.outcome is Outcome.ADMITTED
+
+
+def test_undo_a_check_in_from_the_list(qtbot: QtBot, page: CheckInPage, desk: Desk) -> None:
+    event_id = make_event(desk)
+    first = book(desk, event_id, "Grace Nolan").ticket_code or ""
+    second = book(desk, event_id, "Jack Quinn").ticket_code or ""
+    page.reload_events()
+    page.choose_event(event_id)
+    page.scan(first)
+    page.scan(second)
+    grace = [page.recent.index(r, 1).data() for r in range(page.recent.rowCount())].index(
+        "Grace Nolan"
+    )
+    page.recent_table.selectRow(grace)
+    qtbot.mouseClick(page.undo_selected_button, Qt.MouseButton.LeftButton)
+    names = [page.recent.index(r, 1).data() for r in range(page.recent.rowCount())]
+    assert names == ["Jack Quinn"]
+
+
+def test_scanner_capture_is_off_when_the_desk_is_hidden(
+    qtbot: QtBot, page: CheckInPage, desk: Desk
+) -> None:
+    assert page.scanner.active
+    page.hide()
+    assert not page.scanner.active
+    other = QLineEdit()
+    qtbot.addWidget(other)
+    other.show()
+    qtbot.keyClicks(other, "ABCDEFGHIJ")
+    assert other.text() == "ABCDEFGHIJ"
+    assert QApplication.instance() is not None
