@@ -11,6 +11,7 @@ from engagement_desk.services.checkin import CheckInService
 from engagement_desk.services.demo import DemoService
 from engagement_desk.services.devices import DeviceIdentity, DeviceService, load_or_create_device
 from engagement_desk.services.events import EventService
+from engagement_desk.services.imports import ImportService
 from engagement_desk.services.programmes import ProgrammeService
 from engagement_desk.services.registrations import RegistrationService
 from engagement_desk.services.schedule import ScheduleService
@@ -31,6 +32,7 @@ class Desk:
     devices: DeviceService
     tickets: TicketService
     registrations: RegistrationService
+    imports: ImportService
     check_in: CheckInService
     clock: Clock
 
@@ -61,6 +63,7 @@ def open_desk(
         devices=devices,
         tickets=tickets,
         registrations=RegistrationService(db, device, tickets, clock),
+        imports=ImportService(db, device, tickets, clock),
         check_in=CheckInService(db, device, events, tickets, clock),
         clock=clock,
     )
