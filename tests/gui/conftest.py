@@ -14,6 +14,7 @@ class ScriptedPrompter:
     """Answers the app's questions as the test arranged, and remembers what was asked."""
 
     save_to: Path | None = None
+    open_from: Path | None = None
     confirm_answer: bool = True
     text_answer: str | None = ""
     asked: list[tuple[str, str]] = field(default_factory=list)
@@ -23,6 +24,10 @@ class ScriptedPrompter:
     ) -> Path | None:
         self.asked.append(("save_path", title))
         return self.save_to
+
+    def open_path(self, parent: QWidget, title: str, file_filter: str) -> Path | None:
+        self.asked.append(("open_path", title))
+        return self.open_from
 
     def confirm(self, parent: QWidget, title: str, question: str) -> bool:
         self.asked.append(("confirm", question))

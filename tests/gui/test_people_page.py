@@ -15,10 +15,13 @@ from engagement_desk.bootstrap import Desk
 from engagement_desk.core.events import EventDraft, VenueDraft
 from engagement_desk.core.people import PersonDraft
 from engagement_desk.db.models import RegistrationStatus
+from engagement_desk.ui.import_dialog import ImportDialog
 from engagement_desk.ui.people_page import PeoplePage
 from engagement_desk.ui.person_dialog import PersonDialog
 from engagement_desk.ui.walk_in_dialog import WalkInDialog
 from tests.gui.conftest import ScriptedPrompter
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "imports"
 
 
 def make_event(desk: Desk, capacity: int | None = 30) -> str:
@@ -41,7 +44,7 @@ def book(desk: Desk, event_id: str, name: str, email: str) -> str:
 
 @pytest.fixture
 def page(qtbot: QtBot, desk: Desk, prompter: ScriptedPrompter) -> PeoplePage:
-    widget = PeoplePage(desk.events, desk.registrations, desk.tickets, prompter)
+    widget = PeoplePage(desk.events, desk.registrations, desk.tickets, desk.imports, prompter)
     qtbot.addWidget(widget)
     widget.show()
     return widget
@@ -228,3 +231,57 @@ def test_people_model_passes_the_model_tester(page: PeoplePage, desk: Desk) -> N
     QAbstractItemModelTester(page.model, QAbstractItemModelTester.FailureReportingMode.Fatal, page)
     page.reload_events()
     page.choose_event(event_id)
+
+
+def test_import_a_forms_export_through_the_dialog(
+    qtbot: QtBot, page: PeoplePage, desk: Desk, prompter: ScriptedPrompter
+) -> None:
+    event_id = make_event(desk, capacity=None)
+    page.reload_events()
+    page.choose_event(event_id)
+    prompter.open_from = DATA / "forms_export.csv"
+    dialog = page.import_file()
+    assert isinstance(dialog, ImportDialog)
+    assert dialog.choices  # one labelled choice per column
+
+    qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=20_000)
+    assert dialog.report is not None and dialog.report.dry_run
+    assert "Dry run" in dialog.result.toPlainText()
+    assert desk.registrations.list_people(event_id) == []  # a check writes nothing
+
+    with qtbot.waitSignal(dialog.imported, timeout=20_000):
+        qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert dialog.report is not None and dialog.report.imported
+    imported = desk.registrations.list_people(event_id)
+    assert len(imported) == dialog.report.registrations > 0
+    assert page.model.rowCount() == len(imported)
+
+
+def test_a_file_with_errors_imports_nothing_and_lists_the_problems(
+    qtbot: QtBot, page: PeoplePage, desk: Desk, prompter: ScriptedPrompter
+) -> None:
+    event_id = make_event(desk, capacity=None)
+    page.reload_events()
+    page.choose_event(event_id)
+    prompter.open_from = DATA / "duplicates_and_errors.csv"
+    dialog = page.import_file()
+    assert dialog is not None
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.report is not None, timeout=20_000)
+    assert dialog.report is not None and not dialog.report.imported
+    assert "Row " in dialog.result.toPlainText()
+    assert desk.registrations.list_people(event_id) == []
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_explained(
+    tmp_path: Path, page: PeoplePage, desk: Desk, prompter: ScriptedPrompter
+) -> None:
+    event_id = make_event(desk)
+    page.reload_events()
+    page.choose_event(event_id)
+    picture = tmp_path / "photo.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    prompter.open_from = picture
+    assert page.import_file() is None
+    assert prompter.asked[-1][0] == "warn"

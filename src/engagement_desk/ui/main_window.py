@@ -53,7 +53,9 @@ class MainWindow(QMainWindow):
             log_file=log_file,
             device_name=desk.device.name,
         )
-        self.people_page = PeoplePage(desk.events, desk.registrations, desk.tickets, prompter)
+        self.people_page = PeoplePage(
+            desk.events, desk.registrations, desk.tickets, desk.imports, prompter
+        )
         self.check_in_page = CheckInPage(
             desk.events, desk.check_in, desk.registrations, prompter, desk.clock, sound
         )

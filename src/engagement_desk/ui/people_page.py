@@ -24,8 +24,10 @@ from engagement_desk.db.models import RegistrationStatus
 from engagement_desk.reports.tickets import render_tickets
 from engagement_desk.services.errors import UserError
 from engagement_desk.services.events import EventService, When
+from engagement_desk.services.imports import ImportService
 from engagement_desk.services.registrations import PeopleFilter, PersonRow, RegistrationService
 from engagement_desk.services.tickets import TicketService
+from engagement_desk.ui.import_dialog import ImportDialog
 from engagement_desk.ui.people_model import REGISTRATION_ID_ROLE, PeopleTableModel
 from engagement_desk.ui.person_dialog import PersonDialog
 from engagement_desk.ui.progress import ProgressPanel
@@ -52,6 +54,7 @@ class PeoplePage(QWidget):
         events: EventService,
         registrations: RegistrationService,
         tickets: TicketService,
+        imports: ImportService,
         prompter: Prompter,
         parent: QWidget | None = None,
     ) -> None:
@@ -59,6 +62,7 @@ class PeoplePage(QWidget):
         self._events = events
         self._registrations = registrations
         self._tickets = tickets
+        self._imports = imports
         self._prompter = prompter
         self._task: Task | None = None
         self.setAccessibleName("People")
@@ -102,6 +106,7 @@ class PeoplePage(QWidget):
         self.tickets_button = QPushButton("&Tickets PDF…")
         self.export_button = QPushButton("E&xport their data…")
         self.erase_button = QPushButton("Erase &person…")
+        self.import_button = QPushButton("I&mport a form export…")
         for button, action in (
             (self.register_button, self.register_someone),
             (self.walk_in_button, self.walk_in),
@@ -111,6 +116,7 @@ class PeoplePage(QWidget):
             (self.tickets_button, self.make_tickets),
             (self.export_button, self.export_selected),
             (self.erase_button, self.erase_selected),
+            (self.import_button, self.import_file),
         ):
             button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
             button.clicked.connect(action)
@@ -141,6 +147,7 @@ class PeoplePage(QWidget):
                 self.tickets_button,
                 self.export_button,
                 self.erase_button,
+                self.import_button,
             )
         ):
             actions.addWidget(button, n // 4, n % 4)
@@ -208,6 +215,7 @@ class PeoplePage(QWidget):
         self.register_button.setEnabled(has_event)
         self.walk_in_button.setEnabled(has_event)
         self.tickets_button.setEnabled(has_event)
+        self.import_button.setEnabled(has_event)
         for button in (self.edit_button, self.export_button, self.erase_button):
             button.setEnabled(row is not None)
         self.cancel_button.setEnabled(
@@ -331,6 +339,27 @@ class PeoplePage(QWidget):
             return
         result = self._registrations.erase_person(row.person_id)
         self._changed(f"Erased {result.name}'s details. {result.note}".strip())
+
+    def import_file(self) -> ImportDialog | None:
+        event_id = self.event_id()
+        if event_id is None:
+            return None
+        path = self._prompter.open_path(
+            self, "Import registrations", "Spreadsheets (*.csv *.xlsx *.txt);;All files (*)"
+        )
+        if path is None:
+            return None
+        try:
+            preview = self._imports.preview(path)
+        except UserError as exc:
+            self._prompter.warn(self, "Import registrations", str(exc))
+            return None
+        dialog = ImportDialog(
+            self._imports, event_id, self.event_choice.currentText(), path, preview, self
+        )
+        dialog.imported.connect(lambda report: self._changed(report.summary().splitlines()[0]))
+        dialog.open()
+        return dialog
 
     def make_tickets(self) -> Task | None:
         event_id = self.event_id()

@@ -13,6 +13,8 @@ class Prompter(Protocol):
         self, parent: QWidget, title: str, suggested: str, file_filter: str
     ) -> Path | None: ...
 
+    def open_path(self, parent: QWidget, title: str, file_filter: str) -> Path | None: ...
+
     def confirm(self, parent: QWidget, title: str, question: str) -> bool: ...
 
     def text(self, parent: QWidget, title: str, label: str) -> str | None: ...
@@ -29,6 +31,10 @@ class DialogPrompter:
         self, parent: QWidget, title: str, suggested: str, file_filter: str
     ) -> Path | None:
         chosen, _ = QFileDialog.getSaveFileName(parent, title, suggested, file_filter)
+        return Path(chosen) if chosen else None
+
+    def open_path(self, parent: QWidget, title: str, file_filter: str) -> Path | None:
+        chosen, _ = QFileDialog.getOpenFileName(parent, title, "", file_filter)
         return Path(chosen) if chosen else None
 
     def confirm(self, parent: QWidget, title: str, question: str) -> bool:
