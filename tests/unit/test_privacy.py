@@ -182,7 +182,10 @@ def test_erasing_removes_their_details_from_the_file_and_keeps_the_counts(
         assert secret.encode() not in raw, secret
         assert secret.encode("utf-16-le") not in raw, secret
     after = [(r.registered, r.checked_in, r.walk_ins) for r in desk.events.list_events()]
-    assert after == before
+    # Where she came, the attendance stands; her booking for the event still to come is
+    # given up (no one could claim a nameless place), so the waiting list can have it.
+    assert after == [before[0], (before[1][0] - 1, 0, 0)]
+    assert result.upcoming_cancelled == 1
     with desk.db.session() as s:
         assert s.get(Person, philippa["person"]) is None
         kept = s.get(Registration, philippa["came"])
@@ -208,6 +211,23 @@ def test_erasing_removes_their_details_from_the_file_and_keeps_the_counts(
     assert [r.name for r in registrations.list_people()] == ["Keith Other"]
     with pytest.raises(NotFound):
         registrations.export_person(EMAIL)
+
+
+def test_an_erased_persons_place_at_a_coming_event_goes_to_the_waiting_list(
+    desk: Desk, registrations: RegistrationService
+) -> None:
+    full = desk.events.create(venue_event("Ramsbottom coffee", capacity=1)).short_code
+    leaving = registrations.register(full, PersonDraft(NAME, email=EMAIL, consent_store=True))
+    waiting = registrations.register(
+        full, PersonDraft("Keith Other", email="keith@example.org", consent_store=True)
+    )
+
+    registrations.erase_person(EMAIL)
+
+    assert registrations.registration(leaving.id).status.value == "cancelled"
+    promoted = registrations.registration(waiting.id)
+    assert promoted.status.value == "registered"
+    assert promoted.ticket_code is not None
 
 
 def test_erasing_twice_says_there_is_no_one_to_erase(

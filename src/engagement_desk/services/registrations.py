@@ -128,6 +128,7 @@ class RegistrationInfo:
 class CancelResult:
     cancelled: RegistrationInfo
     promoted: tuple[RegistrationInfo, ...]
+    waiting: int = 0  # still on the waiting list afterwards
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,7 @@ class ErasureResult:
     questions_removed: int
     file_scrubbed: bool
     note: str
+    upcoming_cancelled: int = 0  # places at events still to come, given up
 
 
 class RegistrationService:
@@ -319,6 +321,7 @@ class RegistrationService:
             return CancelResult(
                 cancelled=_info(s, registration),
                 promoted=tuple(_info(s, r) for r in promoted),
+                waiting=_waiting_count(s, event.id),
             )
 
     def promote(self, registration_id: str) -> RegistrationInfo:
@@ -540,8 +543,10 @@ class RegistrationService:
 
         Their registrations and check-ins stay without them, so attendance counts do not
         change; their votes stay, unlinked; the words of their comments and questions are
-        replaced (themes and counts remain). On SQLite the file is then checkpointed and
-        vacuumed so the deleted bytes are not left in free pages or the write-ahead log.
+        replaced (themes and counts remain). A place at an event still to come is cancelled
+        (no one could claim a nameless booking) and offered to the waiting list. On SQLite
+        the file is then checkpointed and vacuumed so the deleted bytes are not left in free
+        pages or the write-ahead log.
         """
         with self._db.session() as s, s.begin():
             person = _find_person(s, person_ref)
@@ -549,6 +554,7 @@ class RegistrationService:
             ids = list(
                 s.scalars(select(Registration.id).where(Registration.person_id == person_id))
             )
+            upcoming = self._cancel_upcoming(s, person_id)
             linked = Registration.id.in_(ids)
             check_ins = s.scalar(
                 select(func.count(CheckIn.id)).where(CheckIn.registration_id.in_(ids))
@@ -601,7 +607,38 @@ class RegistrationService:
             questions_removed=questions,
             file_scrubbed=scrubbed,
             note=note,
+            upcoming_cancelled=upcoming,
         )
+
+    def _cancel_upcoming(self, s: Session, person_id: str) -> int:
+        now = self._clock()
+        active = list(
+            s.scalars(
+                select(Registration)
+                .join(Event, Event.id == Registration.event_id)
+                .where(
+                    Registration.person_id == person_id,
+                    Registration.status != RegistrationStatus.CANCELLED,
+                    Event.ends_at > now,
+                )
+            )
+        )
+        for registration in active:
+            had_place = registration.status is RegistrationStatus.REGISTERED
+            if _is_checked_in(s, registration.id):
+                continue  # they came: the attendance stands
+            registration.status = RegistrationStatus.CANCELLED
+            registration.cancelled_at = now
+            registration.waitlist_position = None
+            s.flush()
+            audit.record(
+                s, self._device.id, "registration cancelled", "registration", registration.id
+            )
+            event = registration.event
+            if had_place and event.status is EventStatus.SCHEDULED:
+                self._fill_places(s, event)
+            _renumber_waitlist(s, event.id)
+        return sum(1 for r in active if r.status is RegistrationStatus.CANCELLED)
 
     def _scrub_file(self) -> tuple[bool, str]:
         """Checkpoint and vacuum a SQLite file so deleted rows leave no bytes behind."""
@@ -847,6 +884,18 @@ def _registered_count(s: Session, event_id: str) -> int:
             select(func.count(Registration.id)).where(
                 Registration.event_id == event_id,
                 Registration.status == RegistrationStatus.REGISTERED,
+            )
+        )
+        or 0
+    )
+
+
+def _waiting_count(s: Session, event_id: str) -> int:
+    return (
+        s.scalar(
+            select(func.count(Registration.id)).where(
+                Registration.event_id == event_id,
+                Registration.status == RegistrationStatus.WAITLISTED,
             )
         )
         or 0
