@@ -174,6 +174,9 @@ def render_sign_in_sheet(sheet: SignInSheet, *, blank_rows: int | None = None) -
         subject=f"Paper sign-in sheet for {sheet.title}, {sheet.when}",
         creator=f"Engagement Desk {__version__}",
         lang="en-GB",
+        # Otherwise each page starts in Helvetica 10 pt, which the sheet never uses.
+        initialFontName=FAMILY,
+        initialFontSize=BASE_SIZE,
     )
     story: list[Any] = [
         Paragraph(escape(HOW_TO), styles["small"]),
@@ -267,6 +270,8 @@ class _WalkInsToEndOfPage(Flowable):  # type: ignore[misc]  # reportlab has no t
 
 
 _GRID: list[tuple[Any, ...]] = [
+    # Empty cells are drawn as text too: keep them in the sheet's font and size.
+    ("FONT", (0, 0), (-1, -1), FAMILY, BASE_SIZE),
     ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
     ("ALIGN", (0, 1), (0, -1), "CENTER"),
     ("TOPPADDING", (0, 0), (-1, -1), 5),
