@@ -10,6 +10,8 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import OperationalError
+
 from engagement_desk import APP_NAME, __version__
 from engagement_desk.bootstrap import Desk, open_desk
 from engagement_desk.cli import checkin, events, people, tickets
@@ -72,20 +74,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         from engagement_desk.app import run_gui
 
         return run_gui(paths, args.database)
+    desk: Desk | None = None
     try:
         desk = open_desk(paths, args.database)
-    except DatabaseProblem as exc:
-        print(f"engagement-desk: {exc}", file=sys.stderr)
-        return 1
-    try:
         result: int = args.handler(desk, args)
         return result
     except ValidationFailed as exc:
         for problem in exc.problems:
             print(f"engagement-desk: {problem.message}", file=sys.stderr)
         return 1
-    except UserError as exc:
+    except (UserError, DatabaseProblem) as exc:
         print(f"engagement-desk: {exc}", file=sys.stderr)
         return 1
+    except OperationalError as exc:
+        print(
+            "engagement-desk: the database is busy or cannot be written (another program may "
+            f"be using it, or the disk is full). Nothing was changed. ({exc.orig})",
+            file=sys.stderr,
+        )
+        return 1
+    except BrokenPipeError:
+        # The reader went away (e.g. piped into `head`): stop quietly.
+        sys.stderr.close()
+        return 0
     finally:
-        desk.close()
+        if desk is not None:
+            desk.close()
