@@ -12,10 +12,12 @@ from engagement_desk.services.demo import DemoService
 from engagement_desk.services.devices import DeviceIdentity, DeviceService, load_or_create_device
 from engagement_desk.services.events import EventService
 from engagement_desk.services.imports import ImportService
+from engagement_desk.services.kiosk import KioskService
 from engagement_desk.services.programmes import ProgrammeService
 from engagement_desk.services.registrations import RegistrationService
 from engagement_desk.services.schedule import ScheduleService
 from engagement_desk.services.tickets import TicketService
+from engagement_desk.services.webinars import WebinarService
 
 
 @dataclass
@@ -34,6 +36,8 @@ class Desk:
     registrations: RegistrationService
     imports: ImportService
     check_in: CheckInService
+    webinars: WebinarService
+    kiosk: KioskService
     clock: Clock
 
     def close(self) -> None:
@@ -65,5 +69,7 @@ def open_desk(
         registrations=RegistrationService(db, device, tickets, clock),
         imports=ImportService(db, device, tickets, clock),
         check_in=CheckInService(db, device, events, tickets, clock),
+        webinars=WebinarService(db, device, clock),
+        kiosk=KioskService(db, clock=clock, device=device),
         clock=clock,
     )
