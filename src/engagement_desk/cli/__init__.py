@@ -14,13 +14,13 @@ from sqlalchemy.exc import OperationalError
 
 from engagement_desk import APP_NAME, __version__
 from engagement_desk.bootstrap import Desk, open_desk
-from engagement_desk.cli import checkin, events, people, tickets
+from engagement_desk.cli import checkin, events, people, tickets, webinars
 from engagement_desk.cli.common import add_command, global_options
 from engagement_desk.db.database import DatabaseProblem
 from engagement_desk.paths import AppPaths
 from engagement_desk.services.errors import UserError, ValidationFailed
 
-COMMAND_GROUPS = (events, tickets, checkin, people)
+COMMAND_GROUPS = (events, tickets, checkin, people, webinars)
 
 
 def build_parser() -> argparse.ArgumentParser:
