@@ -605,9 +605,8 @@ def _find_question(s: Session, question_id: str) -> Question:
 
 
 def _theme_names(s: Session, programme_id: str) -> dict[str, str]:
-    return dict(
-        s.execute(select(Theme.id, Theme.name).where(Theme.programme_id == programme_id)).tuples()
-    )
+    rows = s.execute(select(Theme.id, Theme.name).where(Theme.programme_id == programme_id))
+    return {theme_id: name for theme_id, name in rows.tuples()}
 
 
 def _theme_id(s: Session, programme_id: str, theme: str | None) -> str | None:
@@ -618,7 +617,7 @@ def _theme_id(s: Session, programme_id: str, theme: str | None) -> str | None:
     for theme_id, name in names.items():
         if vocabulary_key(name) == wanted:
             return theme_id
-    known = ", ".join(sorted(names.values(), key=fold)) or "none yet"
+    known = ", ".join(f"'{n}'" for n in sorted(names.values(), key=fold)) or "none yet"
     raise UserError(f"There is no theme called '{theme.strip()}'. The themes are: {known}.")
 
 
