@@ -606,7 +606,7 @@ def _find_question(s: Session, question_id: str) -> Question:
 
 def _theme_names(s: Session, programme_id: str) -> dict[str, str]:
     rows = s.execute(select(Theme.id, Theme.name).where(Theme.programme_id == programme_id))
-    return {theme_id: name for theme_id, name in rows.tuples()}
+    return {theme_id: name for theme_id, name in rows}
 
 
 def _theme_id(s: Session, programme_id: str, theme: str | None) -> str | None:
@@ -694,7 +694,7 @@ def _registrations_by_email(
                 Person.email.in_(emails[start : start + CHUNK]),
             )
             .order_by(Registration.registered_at)
-        ).tuples()
+        )
         for registration, email in rows:
             current = found.get(email)
             if current is None or (
