@@ -16,7 +16,9 @@ from engagement_desk.services.kiosk import KioskService
 from engagement_desk.services.programmes import ProgrammeService
 from engagement_desk.services.registrations import RegistrationService
 from engagement_desk.services.schedule import ScheduleService
+from engagement_desk.services.summary import SummaryService
 from engagement_desk.services.tickets import TicketService
+from engagement_desk.services.voices import VoiceService
 from engagement_desk.services.webinars import WebinarService
 
 
@@ -38,6 +40,8 @@ class Desk:
     check_in: CheckInService
     webinars: WebinarService
     kiosk: KioskService
+    voices: VoiceService
+    summaries: SummaryService
     clock: Clock
 
     def close(self) -> None:
@@ -71,5 +75,7 @@ def open_desk(
         check_in=CheckInService(db, device, events, tickets, clock),
         webinars=WebinarService(db, device, clock),
         kiosk=KioskService(db, clock=clock, device=device),
+        voices=VoiceService(db, device, clock),
+        summaries=SummaryService(db, clock),
         clock=clock,
     )

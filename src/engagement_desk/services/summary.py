@@ -1,0 +1,1111 @@
+"""Event and programme summaries: the one set of numbers every front end and report shows.
+
+The CLI prints them (``summary``), the Voices page charts them and the PDF reports render
+them; nothing downstream counts anything again. Counts are made in the database (GROUP BY)
+and only the few rows they give come back, so an event with thousands of people summarises
+in well under a second.
+
+Privacy, all in one place (rules in ``core.scoring``):
+
+- no names or contact details at all; the only words from people are quotes they agreed to;
+- counts of people go through suppression: "fewer than N" for 1..N-1, with secondary
+  suppression wherever a total or another published number could give one away. The
+  programme's table keeps every event's numbers exactly as the event's own summary shows
+  them, and hides a total instead when needed, so putting the reports side by side reveals
+  nothing more either;
+- scores are shown only when at least N people answered that way (a paper dot wall counts as
+  many), and a group's top priority only for groups of at least N people;
+- a quote needs permission (for a linked comment, the person's consent to be quoted as it
+  stands now), is never an erased person's comment, and is left out if it contains the name
+  or email address of anyone registered for the event.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from engagement_desk.core.clock import (
+    Clock,
+    format_when,
+    start_of_local_day,
+    system_clock,
+    to_local,
+)
+from engagement_desk.core.people import (
+    AGE_BANDS,
+    EHCP_STATUSES,
+    NEED_AREAS,
+    PREFER_NOT_TO_SAY,
+    SETTINGS,
+    fold,
+)
+from engagement_desk.core.scoring import (
+    Breakdown,
+    Cell,
+    Unprotectable,
+    borda_from_positions,
+    count_cell,
+    ordered,
+    percent_text,
+    places,
+    protect,
+    suppress_breakdown,
+)
+from engagement_desk.core.summary import (
+    METHOD_LABELS,
+    NOT_GIVEN,
+    ActionItem,
+    Attendance,
+    AttendanceTotals,
+    BreakdownRow,
+    EventAttendanceRow,
+    EventFacts,
+    EventSummary,
+    GroupBreakdown,
+    GroupTop,
+    MethodResult,
+    PriorityPoint,
+    PriorityScore,
+    PriorityTrend,
+    ProfileBreakdown,
+    ProgrammeSummary,
+    QuestionItem,
+    Quote,
+    ThemeAcross,
+    ThemeCount,
+    dots_reading,
+    nobody_reading,
+    points_reading,
+    ranking_reading,
+    trend_reading,
+    withheld_reading,
+)
+from engagement_desk.db.database import Database
+from engagement_desk.db.models import (
+    Action,
+    ActionStatus,
+    CheckIn,
+    Comment,
+    Event,
+    EventKind,
+    EventStatus,
+    Person,
+    Priority,
+    Programme,
+    Question,
+    Registration,
+    RegistrationStatus,
+    Response,
+    ResponseMethod,
+    ResponseScore,
+    Tally,
+    Theme,
+    Venue,
+    comment_theme,
+)
+from engagement_desk.services.errors import UserError
+from engagement_desk.services.registrations import ERASED_TEXT
+from engagement_desk.services.voices import find_event
+
+__all__ = [
+    "EventSummary",
+    "ProgrammeSummary",
+    "SummaryService",
+]
+
+SCORED_METHODS = ("dots", "ranking", "points")
+# For priorities over time, an event's standing is read from its first method with scores.
+TREND_METHODS = ("ranking", "points", "dots")
+
+DIMENSIONS: tuple[tuple[str, str], ...] = (
+    ("area", "Area (postcode district)"),
+    ("age_band", "Child's age band"),
+    ("setting", "Child's setting"),
+    ("ehcp_status", "EHCP status"),
+    ("need_areas", "Areas of need"),
+)
+_VOCABULARY: dict[str, tuple[str, ...]] = {
+    "age_band": AGE_BANDS,
+    "setting": SETTINGS,
+    "ehcp_status": EHCP_STATUSES,
+    "need_areas": NEED_AREAS,
+}
+_ACTION_ORDER = {ActionStatus.IN_PROGRESS: 0, ActionStatus.PLANNED: 1, ActionStatus.DONE: 2}
+_EMAIL = re.compile(r"[^\s@<>(),;:\"\[\]]+@[^\s@<>(),;:\"\[\]]+")
+_WORD = re.compile(r"[0-9a-z']+")
+
+
+@dataclass(frozen=True)
+class _Counts:
+    registered: int = 0
+    checked_in: int = 0
+    walk_ins: int = 0
+
+    @property
+    def no_shows(self) -> int:
+        return self.registered - self.checked_in
+
+
+@dataclass(frozen=True)
+class _Profile:
+    """One checked-in person's (or one linked response's) characteristics, as group labels."""
+
+    area: str
+    age_band: str
+    setting: str
+    ehcp_status: str
+    need_areas: tuple[str, ...]
+
+    def groups(self, dimension: str) -> tuple[str, ...]:
+        if dimension == "need_areas":
+            return self.need_areas
+        value: str = getattr(self, dimension)
+        return (value,)
+
+
+@dataclass
+class _MethodData:
+    """Raw counts for one method at one event, before suppression."""
+
+    responses: int = 0
+    sums: dict[str, int] | None = None  # dots or points per priority
+    positions: dict[str, dict[int, int]] | None = None  # ranking: place counts per priority
+    tally_dots: int = 0
+
+
+class SummaryService:
+    def __init__(self, db: Database, clock: Clock = system_clock) -> None:
+        self._db = db
+        self._clock = clock
+
+    # ---- one event ------------------------------------------------------------
+
+    def event_summary(self, event_ref: str) -> EventSummary:
+        with self._db.session() as s:
+            event = find_event(s, event_ref)
+            programme = s.get_one(Programme, event.programme_id)
+            threshold = max(programme.suppression_threshold, 1)
+            priorities = _priorities(s, programme.id)
+            venue = s.get(Venue, event.venue_id) if event.venue_id else None
+
+            attendance = attendance_cells(
+                _attendance(s, [event.id]).get(event.id, _Counts()), threshold
+            )
+            people = _checked_in_profiles(s, event.id)
+            profile, profile_total = _profile_breakdowns(people, threshold)
+
+            data = _method_data(s, [event.id]).get(event.id, {})
+            wanted = [m for m in SCORED_METHODS if m in (event.capture_methods or []) or m in data]
+            linked = _linked_responses(s, event.id) if data else {}
+            methods = tuple(
+                _method_result(
+                    method,
+                    data.get(method, _MethodData()),
+                    priorities,
+                    threshold,
+                    linked.get(method, []),
+                )
+                for method in wanted
+            )
+
+            theme_counts = _theme_counts(s, [event.id]).get(event.id, {})
+            comments = s.scalar(select(func.count(Comment.id)).where(Comment.event_id == event.id))
+            summary = EventSummary(
+                generated_at=self._clock().isoformat(),
+                programme=programme.name,
+                forum=programme.forum_name,
+                area=programme.area,
+                threshold=threshold,
+                event=_facts(event, venue),
+                attendance=attendance,
+                profile=profile,
+                profile_total=profile_total,
+                methods=methods,
+                comments=count_cell(comments or 0, threshold),
+                themes=_theme_rows(theme_counts, threshold),
+                quotes=_quotes(s, event.id),
+                questions=_questions(s, event.id),
+                actions=_actions(s, programme.id),
+                notes=_notes(threshold),
+            )
+        return summary
+
+    # ---- the programme ----------------------------------------------------------
+
+    def programme_summary(
+        self, date_from: date | None = None, date_to: date | None = None
+    ) -> ProgrammeSummary:
+        """Events held (not cancelled, already started) with a start in the date range
+        (UK dates, both ends included)."""
+        if date_from and date_to and date_to < date_from:
+            raise UserError(
+                f"The date range ends ({date_to:%d %b %Y}) before it starts "
+                f"({date_from:%d %b %Y}); swap the dates."
+            )
+        with self._db.session() as s:
+            programme = s.scalars(select(Programme).order_by(Programme.created_at)).first()
+            if programme is None:
+                raise UserError("There is no programme yet; add an event first.")
+            threshold = max(programme.suppression_threshold, 1)
+            priorities = _priorities(s, programme.id)
+            query = (
+                select(Event, Venue.name)
+                .outerjoin(Venue, Venue.id == Event.venue_id)
+                .where(
+                    Event.programme_id == programme.id,
+                    Event.status == EventStatus.SCHEDULED,
+                    Event.starts_at <= self._clock(),
+                )
+                .order_by(Event.starts_at, Event.title, Event.id)
+            )
+            if date_from is not None:
+                query = query.where(Event.starts_at >= start_of_local_day(date_from))
+            if date_to is not None:
+                query = query.where(Event.starts_at < start_of_local_day(date_to + timedelta(1)))
+            events = [(e, venue or "") for e, venue in s.execute(query)]
+            ids = [e.id for e, _ in events]
+
+            counts = _attendance(s, ids)
+            rows = []
+            published: dict[tuple[str, str], Cell] = {}
+            for event, venue_name in events:
+                cells = attendance_cells(counts.get(event.id, _Counts()), threshold)
+                rows.append(
+                    EventAttendanceRow(
+                        event_id=event.id,
+                        short_code=event.short_code,
+                        title=event.title,
+                        kind=event.kind.value,
+                        date=to_local(event.starts_at).date().isoformat(),
+                        when=format_when(event.starts_at, event.ends_at),
+                        venue=venue_name,
+                        attendance=cells,
+                    )
+                )
+                for name in _ATTENDANCE_FIELDS:
+                    published[(event.id, name)] = getattr(cells, name)
+            totals = _attendance_totals(ids, counts, published, threshold)
+
+            data = _method_data(s, ids)
+            trends = _trends(events, data, priorities, threshold)
+            themes = _themes_across(s, ids, threshold)
+            return ProgrammeSummary(
+                generated_at=self._clock().isoformat(),
+                programme=programme.name,
+                forum=programme.forum_name,
+                area=programme.area,
+                threshold=threshold,
+                date_from=date_from.isoformat() if date_from else None,
+                date_to=date_to.isoformat() if date_to else None,
+                events=tuple(rows),
+                totals=AttendanceTotals(events=len(events), attendance=totals),
+                priorities=trends,
+                trend_reading=trend_reading(trends),
+                themes=themes,
+                actions=_actions(s, programme.id),
+                notes=_notes(threshold),
+            )
+
+
+# ---- attendance ---------------------------------------------------------------------
+
+_ATTENDANCE_FIELDS = ("registered", "checked_in", "walk_ins", "no_shows")
+# Secondary suppression hides 'registered' before 'checked in': how many came is the
+# number people look for first.
+_HIDE_FIRST = {"no_shows": 0, "walk_ins": 0, "registered": 1, "checked_in": 2}
+
+
+def _attendance(s: Session, event_ids: Sequence[str]) -> dict[str, _Counts]:
+    """Registered places, the registered people who came, and walk-ins among them."""
+    if not event_ids:
+        return {}
+    live = (
+        select(
+            CheckIn.registration_id.label("registration_id"),
+            func.max(case((CheckIn.walk_in.is_(True), 1), else_=0)).label("walk_in"),
+        )
+        .where(CheckIn.event_id.in_(event_ids), CheckIn.undone_at.is_(None))
+        .group_by(CheckIn.registration_id)
+        .subquery()
+    )
+    query = (
+        select(
+            Registration.event_id,
+            func.count(Registration.id),
+            func.count(live.c.registration_id),
+            func.coalesce(func.sum(live.c.walk_in), 0),
+        )
+        .outerjoin(live, live.c.registration_id == Registration.id)
+        .where(
+            Registration.event_id.in_(event_ids),
+            Registration.status == RegistrationStatus.REGISTERED,
+        )
+        .group_by(Registration.event_id)
+    )
+    return {
+        event_id: _Counts(int(registered), int(came), int(walk_ins))
+        for event_id, registered, came, walk_ins in s.execute(query)
+    }
+
+
+def attendance_cells(counts: _Counts, threshold: int) -> Attendance:
+    """Attendance as it may be published: registered = checked in + no-shows is a sum a
+    reader can use, so it is protected as one."""
+    values = {
+        "registered": counts.registered,
+        "checked_in": counts.checked_in,
+        "walk_ins": counts.walk_ins,
+        "no_shows": counts.no_shows,
+    }
+    relation = [("registered", -1), ("checked_in", 1), ("no_shows", 1)]
+    try:
+        cells = protect(values, [relation], threshold, hide_first=_HIDE_FIRST)
+    except Unprotectable:
+        cells = {k: count_cell(v, threshold) for k, v in values.items()}
+        cells["registered"] = cells["checked_in"] = cells["no_shows"] = Cell.not_shown()
+    return _attendance_of(cells)
+
+
+def _attendance_of(cells: Mapping[str, Cell]) -> Attendance:
+    return Attendance(
+        registered=cells["registered"],
+        checked_in=cells["checked_in"],
+        walk_ins=cells["walk_ins"],
+        no_shows=cells["no_shows"],
+        checked_in_percent=percent_text(cells["checked_in"], cells["registered"]),
+        walk_ins_percent=percent_text(cells["walk_ins"], cells["checked_in"]),
+        no_shows_percent=percent_text(cells["no_shows"], cells["registered"]),
+    )
+
+
+def _attendance_totals(
+    ids: Sequence[str],
+    counts: Mapping[str, _Counts],
+    published: Mapping[tuple[str, str], Cell],
+    threshold: int,
+) -> Attendance:
+    """The totals row: each column adds up the events' numbers, which are already public in
+    the event summaries, so only totals may be hidden to protect them."""
+    values: dict[tuple[str, str], int] = {}
+    for event_id in ids:
+        c = counts.get(event_id, _Counts())
+        values.update(
+            {
+                (event_id, "registered"): c.registered,
+                (event_id, "checked_in"): c.checked_in,
+                (event_id, "walk_ins"): c.walk_ins,
+                (event_id, "no_shows"): c.no_shows,
+            }
+        )
+    for name in _ATTENDANCE_FIELDS:
+        values[("total", name)] = sum(values[(e, name)] for e in ids)
+    relations: list[list[tuple[tuple[str, str], int]]] = [
+        [*(((e, name), 1) for e in ids), (("total", name), -1)] for name in _ATTENDANCE_FIELDS
+    ]
+    relations.append(
+        [(("total", "registered"), -1), (("total", "checked_in"), 1), (("total", "no_shows"), 1)]
+    )
+    rank = {("total", name): _HIDE_FIRST[name] for name in _ATTENDANCE_FIELDS}
+    try:
+        cells = protect(values, relations, threshold, hide_first=rank, published=published)
+    except Unprotectable:
+        cells = {k: Cell.not_shown() for k in values}
+    return _attendance_of({name: cells[("total", name)] for name in _ATTENDANCE_FIELDS})
+
+
+# ---- who came --------------------------------------------------------------------------
+
+
+def _live_check_ins(event_id: str) -> Any:
+    return (
+        select(CheckIn.registration_id)
+        .where(CheckIn.event_id == event_id, CheckIn.undone_at.is_(None))
+        .distinct()
+        .subquery()
+    )
+
+
+def _profile_of(
+    district: str | None,
+    age_band: str | None,
+    setting: str | None,
+    ehcp: str | None,
+    needs: list[str] | None,
+    special: bool,
+) -> _Profile:
+    """Group labels for one person; a child's details count only with their consent."""
+
+    def given(value: str | None) -> str:
+        return value if special and value else NOT_GIVEN
+
+    need_areas = tuple(dict.fromkeys(needs or ())) if special else ()
+    return _Profile(
+        area=(district or "").strip().upper() or NOT_GIVEN,
+        age_band=given(age_band),
+        setting=given(setting),
+        ehcp_status=given(ehcp),
+        need_areas=need_areas or (NOT_GIVEN,),
+    )
+
+
+def _checked_in_profiles(s: Session, event_id: str) -> list[_Profile]:
+    """The checked-in people whose details we hold (not anonymous walk-ins or the erased)."""
+    live = _live_check_ins(event_id)
+    query = (
+        select(
+            Person.postcode_district,
+            Person.child_age_band,
+            Person.child_setting,
+            Person.ehcp_status,
+            Person.need_areas,
+            Person.consent_special_category,
+        )
+        .join(Registration, Registration.person_id == Person.id)
+        .join(live, live.c.registration_id == Registration.id)
+        .where(
+            Registration.event_id == event_id,
+            Registration.status == RegistrationStatus.REGISTERED,
+        )
+    )
+    return [_profile_of(*row) for row in s.execute(query)]
+
+
+def _labels(dimension: str, present: Iterable[str]) -> list[str]:
+    """Rows in a stable order: the vocabulary's order (every choice, even at 0), anything
+    else alphabetically, then 'prefer not to say', then 'not given'."""
+    vocabulary = [v for v in _VOCABULARY.get(dimension, ()) if v != PREFER_NOT_TO_SAY]
+    extras = sorted(
+        {p for p in present if p not in vocabulary and p not in (PREFER_NOT_TO_SAY, NOT_GIVEN)},
+        key=fold,
+    )
+    tail = [PREFER_NOT_TO_SAY] if dimension in _VOCABULARY else []
+    return [*vocabulary, *extras, *tail, NOT_GIVEN]
+
+
+def _profile_breakdowns(
+    people: Sequence[_Profile], threshold: int
+) -> tuple[tuple[ProfileBreakdown, ...], Cell]:
+    counts: dict[str, Counter[str]] = {d: Counter() for d, _ in DIMENSIONS}
+    for person in people:
+        for dimension, _ in DIMENSIONS:
+            counts[dimension].update(person.groups(dimension))
+    total = len(people)
+    additive = [d for d, _ in DIMENSIONS if d != "need_areas"]
+
+    def build(total_hidden: bool) -> dict[str, Breakdown]:
+        result = {}
+        for dimension, _ in DIMENSIONS:
+            rows = {
+                label: counts[dimension][label] for label in _labels(dimension, counts[dimension])
+            }
+            if dimension in additive:
+                result[dimension] = _additive(rows, total, threshold, total_hidden=total_hidden)
+            else:
+                result[dimension] = Breakdown(
+                    {k: count_cell(v, threshold) for k, v in rows.items()},
+                    count_cell(total, threshold),
+                )
+        return result
+
+    breakdowns = build(total_hidden=False)
+    # One total for all of them: if any needs it hidden, it is hidden everywhere.
+    if any(
+        breakdowns[d].total.suppressed and not is_small_total(total, threshold) for d in additive
+    ):
+        breakdowns = build(total_hidden=True)
+    total_cell = breakdowns[additive[0]].total
+    result = []
+    for dimension, title in DIMENSIONS:
+        b = breakdowns[dimension]
+        adds_up = dimension in additive
+        note = ""
+        if not adds_up:
+            note = "A child may have more than one area of need, so the rows add up to more."
+        if b.withheld:
+            note = "Too few people to show this breakdown without anyone being recognisable."
+        result.append(
+            ProfileBreakdown(
+                dimension=dimension,
+                title=title,
+                rows=tuple(
+                    BreakdownRow(label, cell, percent_text(cell, total_cell))
+                    for label, cell in b.cells.items()
+                ),
+                total=total_cell,
+                adds_up=adds_up,
+                withheld=b.withheld,
+                note=note,
+            )
+        )
+    return tuple(result), total_cell
+
+
+def is_small_total(total: int, threshold: int) -> bool:
+    return 0 < total < threshold
+
+
+def _additive(
+    rows: Mapping[str, int], total: int, threshold: int, *, total_hidden: bool = False
+) -> Breakdown:
+    """A breakdown whose rows add up to ``total``; the total kept hidden if asked."""
+    if not total_hidden:
+        return suppress_breakdown(rows, threshold)
+    key = "\0total"
+    values = {**rows, key: total}
+    relation = [*((k, 1) for k in rows), (key, -1)]
+    try:
+        cells = protect(values, [relation], threshold, published={key: Cell.not_shown()})
+    except Unprotectable:
+        return Breakdown(dict.fromkeys(rows, Cell.not_shown()), Cell.not_shown(), withheld=True)
+    return Breakdown({k: cells[k] for k in rows}, cells[key])
+
+
+# ---- priorities --------------------------------------------------------------------------
+
+
+def _priorities(s: Session, programme_id: str) -> list[Priority]:
+    return list(
+        s.scalars(
+            select(Priority)
+            .where(Priority.programme_id == programme_id)
+            .order_by(Priority.position)
+        )
+    )
+
+
+def _method_data(s: Session, event_ids: Sequence[str]) -> dict[str, dict[str, _MethodData]]:
+    """Per event and method: responses, and dots/points per priority or ranking places."""
+    if not event_ids:
+        return {}
+    data: dict[str, dict[str, _MethodData]] = defaultdict(dict)
+
+    def slot(event_id: str, method: str) -> _MethodData:
+        return data[event_id].setdefault(method, _MethodData())
+
+    counted = (
+        select(Response.event_id, Response.method, func.count(Response.id))
+        .where(Response.event_id.in_(event_ids))
+        .group_by(Response.event_id, Response.method)
+    )
+    for event_id, method, count in s.execute(counted):
+        slot(event_id, ResponseMethod(method).value).responses = int(count)
+    sums = (
+        select(
+            Response.event_id,
+            Response.method,
+            ResponseScore.priority_id,
+            func.sum(ResponseScore.value),
+        )
+        .join(Response, Response.id == ResponseScore.response_id)
+        .where(
+            Response.event_id.in_(event_ids),
+            Response.method.in_([ResponseMethod.DOTS, ResponseMethod.POINTS]),
+        )
+        .group_by(Response.event_id, Response.method, ResponseScore.priority_id)
+    )
+    for event_id, method, priority_id, total in s.execute(sums):
+        target = slot(event_id, ResponseMethod(method).value)
+        target.sums = target.sums or {}
+        target.sums[priority_id] = int(total or 0)
+    ranks = (
+        select(
+            Response.event_id,
+            ResponseScore.priority_id,
+            ResponseScore.value,
+            func.count(ResponseScore.id),
+        )
+        .join(Response, Response.id == ResponseScore.response_id)
+        .where(Response.event_id.in_(event_ids), Response.method == ResponseMethod.RANKING)
+        .group_by(Response.event_id, ResponseScore.priority_id, ResponseScore.value)
+    )
+    for event_id, priority_id, place, count in s.execute(ranks):
+        target = slot(event_id, "ranking")
+        target.positions = target.positions or {}
+        target.positions.setdefault(priority_id, {})[int(place)] = int(count)
+    tallies = (
+        select(Tally.event_id, Tally.priority_id, func.sum(Tally.dots))
+        .where(Tally.event_id.in_(event_ids))
+        .group_by(Tally.event_id, Tally.priority_id)
+    )
+    for event_id, priority_id, dots in s.execute(tallies):
+        target = slot(event_id, "dots")
+        target.sums = target.sums or {}
+        target.sums[priority_id] = target.sums.get(priority_id, 0) + int(dots or 0)
+        target.tally_dots += int(dots or 0)
+    return dict(data)
+
+
+def _shown(method: str, data: _MethodData, threshold: int) -> bool:
+    """Scores are shown once at least ``threshold`` people answered; dots counted off a
+    paper wall come from a crowd, so they are shown whatever the count."""
+    if method == "dots" and data.tally_dots > 0:
+        return True
+    return data.responses >= threshold and data.responses > 0
+
+
+def _scores(
+    method: str, data: _MethodData, priorities: Sequence[Priority], threshold: int, responses: Cell
+) -> tuple[list[PriorityScore], list[tuple[str, ...]]]:
+    ids = [p.id for p in priorities]
+    by_id = {p.id: p for p in priorities}
+    if method == "ranking":
+        valid = {
+            pid: {place: c for place, c in counts.items() if 1 <= place <= len(ids)}
+            for pid, counts in (data.positions or {}).items()
+            if pid in by_id
+        }
+        borda = borda_from_positions(valid, ids, data.responses)
+        groups = ordered(borda)
+        placed = places(groups)
+        first_cells = _first_places(
+            {pid: borda[pid].positions[0] for pid in ids}, responses, threshold
+        )
+        scores = [
+            PriorityScore(
+                priority_id=pid,
+                position=by_id[pid].position,
+                title=by_id[pid].title,
+                total=borda[pid].total,
+                mean=round(borda[pid].mean, 2),
+                share=None,
+                place=placed[pid],
+                positions=(
+                    first_cells[pid],
+                    *(count_cell(c, threshold) for c in borda[pid].positions[1:]),
+                ),
+            )
+            for pid in ids
+        ]
+        return scores, groups
+    sums = {pid: (data.sums or {}).get(pid, 0) for pid in ids}
+    grand = sum(sums.values())
+    groups = ordered(sums)
+    placed = places(groups)
+    scores = [
+        PriorityScore(
+            priority_id=pid,
+            position=by_id[pid].position,
+            title=by_id[pid].title,
+            total=sums[pid],
+            mean=round(sums[pid] / data.responses, 2)
+            if method == "points" and data.responses
+            else None,
+            share=f"{round(100 * sums[pid] / grand)}%" if grand else None,
+            place=placed[pid],
+            positions=(),
+        )
+        for pid in ids
+    ]
+    return scores, groups
+
+
+def _first_places(first: Mapping[str, int], responses: Cell, threshold: int) -> dict[str, Cell]:
+    """How many put each priority first. These add up to the number of rankings, which is
+    shown, so they are protected as a sum; in the rare case that cannot be done, every
+    non-zero count is hidden."""
+    if responses.value is None:
+        return {pid: count_cell(c, threshold) for pid, c in first.items()}
+    key = "\0rankings"
+    values = {**first, key: responses.value}
+    try:
+        cells = protect(
+            values,
+            [[*((pid, 1) for pid in first), (key, -1)]],
+            threshold,
+            published={key: responses},
+        )
+    except Unprotectable:
+        return {pid: Cell.shown(0) if c == 0 else Cell.not_shown() for pid, c in first.items()}
+    return {pid: cells[pid] for pid in first}
+
+
+def _method_result(
+    method: str,
+    data: _MethodData,
+    priorities: Sequence[Priority],
+    threshold: int,
+    linked: Sequence[tuple[_Profile, dict[str, int]]],
+) -> MethodResult:
+    responses = count_cell(data.responses, threshold)
+    shown = _shown(method, data, threshold)
+    titles = {p.id: p.title for p in priorities}
+    linked_cell = count_cell(len(linked), threshold)
+    if not shown:
+        nobody = data.responses == 0 and data.tally_dots == 0
+        return MethodResult(
+            method=method,
+            label=METHOD_LABELS[method],
+            responses=responses,
+            tally_dots=data.tally_dots,
+            linked_responses=linked_cell,
+            shown=False,
+            scores=(),
+            order=(),
+            reading=nobody_reading(method) if nobody else withheld_reading(method, threshold),
+            by_group=(),
+        )
+    scores, groups = _scores(method, data, priorities, threshold, responses)
+    if method == "ranking":
+        reading = ranking_reading(scores, responses, [[titles[p] for p in g] for g in groups])
+    elif method == "dots":
+        reading = dots_reading(scores, data.tally_dots)
+    else:
+        reading = points_reading(scores, responses)
+    return MethodResult(
+        method=method,
+        label=METHOD_LABELS[method],
+        responses=responses,
+        tally_dots=data.tally_dots,
+        linked_responses=linked_cell,
+        shown=True,
+        scores=tuple(scores),
+        order=tuple(tuple(titles[p] for p in g) for g in groups),
+        reading=reading,
+        by_group=_by_group(method, linked, priorities, threshold) if linked else (),
+    )
+
+
+def _linked_responses(
+    s: Session, event_id: str
+) -> dict[str, list[tuple[_Profile, dict[str, int]]]]:
+    """Responses linked to a person whose details we hold, with their characteristics."""
+    people = (
+        select(
+            Response.id,
+            Response.method,
+            Person.postcode_district,
+            Person.child_age_band,
+            Person.child_setting,
+            Person.ehcp_status,
+            Person.need_areas,
+            Person.consent_special_category,
+        )
+        .join(Registration, Registration.id == Response.registration_id)
+        .join(Person, Person.id == Registration.person_id)
+        .where(Response.event_id == event_id)
+    )
+    found: dict[str, tuple[str, _Profile]] = {}
+    for response_id, method, district, age_band, setting, ehcp, needs, special in s.execute(people):
+        found[response_id] = (
+            ResponseMethod(method).value,
+            _profile_of(district, age_band, setting, ehcp, needs, special),
+        )
+    if not found:
+        return {}
+    values: dict[str, dict[str, int]] = defaultdict(dict)
+    scores = (
+        select(ResponseScore.response_id, ResponseScore.priority_id, ResponseScore.value)
+        .join(Response, Response.id == ResponseScore.response_id)
+        .where(Response.event_id == event_id, Response.registration_id.is_not(None))
+    )
+    for response_id, priority_id, value in s.execute(scores):
+        if response_id in found:
+            values[response_id][priority_id] = int(value)
+    result: dict[str, list[tuple[_Profile, dict[str, int]]]] = defaultdict(list)
+    for response_id, (method_name, profile) in found.items():
+        result[method_name].append((profile, values.get(response_id, {})))
+    return dict(result)
+
+
+def _by_group(
+    method: str,
+    linked: Sequence[tuple[_Profile, dict[str, int]]],
+    priorities: Sequence[Priority],
+    threshold: int,
+) -> tuple[GroupBreakdown, ...]:
+    """Each group's top priority, for groups of at least ``threshold`` people."""
+    ids = [p.id for p in priorities]
+    titles = {p.id: p.title for p in priorities}
+    n = len(ids)
+    result = []
+    for dimension, title in DIMENSIONS:
+        members: dict[str, list[dict[str, int]]] = defaultdict(list)
+        for profile, values in linked:
+            for group in profile.groups(dimension):
+                members[group].append(values)
+        labels = [g for g in _labels(dimension, members) if members.get(g)]
+        counts = {g: len(members[g]) for g in labels}
+        if dimension == "need_areas":
+            cells = {g: count_cell(c, threshold) for g, c in counts.items()}
+            total = count_cell(len(linked), threshold)
+        else:
+            breakdown = suppress_breakdown(counts, threshold)
+            cells, total = breakdown.cells, breakdown.total
+        rows = []
+        for group in labels:
+            top: tuple[str, ...] = ()
+            if counts[group] >= threshold:
+                score: dict[str, int] = dict.fromkeys(ids, 0)
+                for values in members[group]:
+                    for pid, value in values.items():
+                        if pid in score:
+                            score[pid] += (n + 1 - value) if method == "ranking" else value
+                top = tuple(titles[p] for p in ordered(score)[0])
+            rows.append(GroupTop(group=group, responses=cells[group], top=top))
+        note = (
+            f"Top priority of the people in each group who gave their "
+            f"{METHOD_LABELS[method].lower()} with their name; groups of fewer than "
+            f"{threshold} are not described."
+        )
+        result.append(GroupBreakdown(dimension, title, tuple(rows), total, note))
+    return tuple(result)
+
+
+# ---- priorities over time -------------------------------------------------------------
+
+
+def _trends(
+    events: Sequence[tuple[Event, str]],
+    data: Mapping[str, Mapping[str, _MethodData]],
+    priorities: Sequence[Priority],
+    threshold: int,
+) -> tuple[PriorityTrend, ...]:
+    n = len(priorities)
+    points: dict[str, list[PriorityPoint]] = {p.id: [] for p in priorities}
+    for event, _ in events:
+        methods = data.get(event.id, {})
+        for method in TREND_METHODS:
+            found = methods.get(method)
+            if found is None or not _shown(method, found, threshold):
+                continue
+            responses = count_cell(found.responses, threshold)
+            scores, _ = _scores(method, found, priorities, threshold, responses)
+            for score in scores:
+                if method == "ranking":
+                    text = f"mean {score.mean or 0:.1f} out of {n}"
+                elif method == "points":
+                    text = f"mean {score.mean or 0:.0f} points"
+                else:
+                    text = f"{score.share or '0%'} of dots"
+                points[score.priority_id].append(
+                    PriorityPoint(
+                        event_id=event.id,
+                        short_code=event.short_code,
+                        date=to_local(event.starts_at).date().isoformat(),
+                        method=method,
+                        place=score.place,
+                        score=text,
+                    )
+                )
+            break
+    trends = []
+    for priority in priorities:
+        series = points[priority.id]
+        first = series[0].place if series else None
+        last = series[-1].place if series else None
+        change = ""
+        if len(series) >= 2 and first is not None and last is not None:
+            change = "rose" if last < first else "fell" if last > first else "no change"
+        trends.append(
+            PriorityTrend(
+                priority_id=priority.id,
+                position=priority.position,
+                title=priority.title,
+                points=tuple(series),
+                first_place=first,
+                last_place=last,
+                change=change,
+            )
+        )
+    return tuple(trends)
+
+
+# ---- comments, quotes, questions and actions ------------------------------------------
+
+
+def _theme_counts(s: Session, event_ids: Sequence[str]) -> dict[str, dict[str, int]]:
+    if not event_ids:
+        return {}
+    query = (
+        select(Comment.event_id, Theme.name, func.count(Comment.id))
+        .join(comment_theme, comment_theme.c.comment_id == Comment.id)
+        .join(Theme, Theme.id == comment_theme.c.theme_id)
+        .where(Comment.event_id.in_(event_ids))
+        .group_by(Comment.event_id, Theme.name)
+    )
+    result: dict[str, dict[str, int]] = defaultdict(dict)
+    for event_id, theme, count in s.execute(query):
+        result[event_id][theme] = int(count)
+    return dict(result)
+
+
+def _theme_rows(counts: Mapping[str, int], threshold: int) -> tuple[ThemeCount, ...]:
+    """Themes raised, most first; hidden counts after the shown ones, by name (their order
+    among themselves would say something about them)."""
+    cells = {theme: count_cell(c, threshold) for theme, c in counts.items() if c > 0}
+    ranked = sorted(
+        cells,
+        key=lambda t: (cells[t].suppressed, -(cells[t].value or 0), fold(t)),
+    )
+    return tuple(ThemeCount(theme, cells[theme]) for theme in ranked)
+
+
+def _themes_across(s: Session, event_ids: Sequence[str], threshold: int) -> tuple[ThemeAcross, ...]:
+    per_event = _theme_counts(s, event_ids)
+    themes = sorted({t for counts in per_event.values() for t in counts}, key=fold)
+    rows = []
+    for theme in themes:
+        values: dict[str, int] = {e: per_event.get(e, {}).get(theme, 0) for e in event_ids}
+        published = {e: count_cell(v, threshold) for e, v in values.items()}
+        key = "\0total"
+        values[key] = sum(values.values())
+        try:
+            cells = protect(
+                values,
+                [[*((e, 1) for e in event_ids), (key, -1)]],
+                threshold,
+                published=published,
+            )
+            total = cells[key]
+        except Unprotectable:
+            total = Cell.not_shown()
+        events = sum(1 for e in event_ids if per_event.get(e, {}).get(theme, 0) > 0)
+        rows.append(ThemeAcross(theme, total, events))
+    rows.sort(key=lambda r: (r.comments.suppressed, -(r.comments.value or 0), fold(r.theme)))
+    return tuple(rows)
+
+
+def _quotes(s: Session, event_id: str) -> tuple[Quote, ...]:
+    query = (
+        select(Comment.text, Comment.registration_id, Person.consent_quote)
+        .outerjoin(Registration, Registration.id == Comment.registration_id)
+        .outerjoin(Person, Person.id == Registration.person_id)
+        .where(
+            Comment.event_id == event_id,
+            Comment.quote_permission.is_(True),
+            Comment.text != ERASED_TEXT,
+        )
+        .order_by(Comment.created_at, Comment.id)
+    )
+    candidates = [
+        text
+        for text, registration_id, consent in s.execute(query)
+        if registration_id is None or consent is True
+    ]
+    if not candidates:
+        return ()
+    names: set[tuple[str, ...]] = set()
+    emails: set[str] = set()
+    longest = 1
+    registered = (
+        select(Person.full_name, Person.email)
+        .join(Registration, Registration.person_id == Person.id)
+        .where(Registration.event_id == event_id)
+    )
+    for full_name, email in s.execute(registered):
+        words = tuple(_WORD.findall(fold(full_name or "")))
+        if words:
+            names.add(words)
+            longest = max(longest, len(words))
+        if email:
+            emails.add(email.lower())
+    quotes = []
+    for text in candidates:
+        if _mentions(text, names, emails, longest):
+            continue
+        quotes.append(Quote(text))
+    return tuple(quotes)
+
+
+def _mentions(text: str, names: set[tuple[str, ...]], emails: set[str], longest: int) -> bool:
+    """Whether a quote contains anyone's full name (as whole words) or email address."""
+    if any(found.lower().strip(".") in emails for found in _EMAIL.findall(text)):
+        return True
+    words = _WORD.findall(fold(text))
+    for size in range(1, longest + 1):
+        for start in range(len(words) - size + 1):
+            if tuple(words[start : start + size]) in names:
+                return True
+    return False
+
+
+def _questions(s: Session, event_id: str) -> tuple[QuestionItem, ...]:
+    query = (
+        select(Question, Theme.name)
+        .outerjoin(Theme, Theme.id == Question.theme_id)
+        .where(Question.event_id == event_id, Question.text != ERASED_TEXT)
+        .order_by(Question.upvotes.desc(), Question.created_at, Question.id)
+    )
+    return tuple(
+        QuestionItem(
+            text=q.text,
+            theme=theme or "",
+            upvotes=q.upvotes,
+            status=q.status.value,
+            answer=q.answer,
+        )
+        for q, theme in s.execute(query)
+    )
+
+
+def _actions(s: Session, programme_id: str) -> tuple[ActionItem, ...]:
+    query = (
+        select(Action, Theme.name, Priority.title)
+        .outerjoin(Theme, Theme.id == Action.theme_id)
+        .outerjoin(Priority, Priority.id == Action.priority_id)
+        .where(Action.programme_id == programme_id)
+    )
+    rows = list(s.execute(query))
+    rows.sort(
+        key=lambda r: (
+            _ACTION_ORDER.get(r[0].status, 9),
+            r[0].due_on is None,
+            r[0].due_on.isoformat() if r[0].due_on else "",
+            r[0].created_at.isoformat(),
+        )
+    )
+    return tuple(
+        ActionItem(
+            you_said=action.you_said,
+            we_did=action.we_did,
+            owner=action.owner,
+            status=action.status.value,
+            # Due dates are held at midday UTC, which is the same day in London.
+            due=action.due_on.date().isoformat() if action.due_on else None,
+            theme=theme or "",
+            priority=priority or "",
+        )
+        for action, theme, priority in rows
+    )
+
+
+# ---- the event itself ------------------------------------------------------------------
+
+
+def _facts(event: Event, venue: Venue | None) -> EventFacts:
+    return EventFacts(
+        id=event.id,
+        short_code=event.short_code,
+        title=event.title,
+        kind=event.kind.value,
+        kind_label=EventKind(event.kind).label,
+        status=event.status.value,
+        starts_at=event.starts_at.isoformat(),
+        ends_at=event.ends_at.isoformat(),
+        when=format_when(event.starts_at, event.ends_at),
+        date=to_local(event.starts_at).date().isoformat(),
+        venue=venue.name if venue else "",
+        venue_address=", ".join(p for p in (venue.address, venue.postcode) if p) if venue else "",
+        online=event.kind is EventKind.WEBINAR or bool(event.online_link),
+    )
+
+
+def _notes(threshold: int) -> tuple[str, ...]:
+    if threshold <= 1:
+        return ("No names are shown. Quotes appear only where the person agreed.",)
+    return (
+        "No names are shown. Quotes appear only where the person agreed to be quoted.",
+        f"Numbers from 1 to {threshold - 1} are shown as 'fewer than {threshold}'. Some "
+        "other numbers are 'not shown', so that a small number cannot be worked out from a "
+        "total.",
+        f"Scores are shown when at least {threshold} people answered; a group's top "
+        f"priority when the group has at least {threshold} people.",
+    )
