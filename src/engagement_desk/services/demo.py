@@ -16,6 +16,7 @@ from engagement_desk.db.models import (
     CheckIn,
     Comment,
     Event,
+    EventKind,
     Person,
     Priority,
     Registration,
@@ -23,6 +24,7 @@ from engagement_desk.db.models import (
     Response,
     ResponseMethod,
     ResponseScore,
+    Tally,
     Theme,
 )
 from engagement_desk.db.types import new_id
@@ -204,6 +206,15 @@ COMMENTS = (
 )
 
 
+# How each kind of demo event hears from people.
+CAPTURE: dict[EventKind, tuple[str, ...]] = {
+    EventKind.VENUE: ("dots", "ranking", "points", "comments"),
+    EventKind.WEBINAR: ("ranking", "comments"),
+    EventKind.DROP_IN: ("dots", "comments"),
+    EventKind.WORKSHOP: ("ranking", "points", "comments"),
+}
+
+
 @dataclass(frozen=True)
 class DemoResult:
     events: int
@@ -239,6 +250,9 @@ class DemoService:
                     "Use --data-dir or --database to choose a new one."
                 )
         rng = random.Random(seed)
+        # Dots, points and the paper wall draw from their own stream, so adding them left
+        # the rest of the demo as it was for the same seed.
+        extra = random.Random(seed + 1)
         self._programmes.ensure_seeded()
         event_ids = self._create_events()
         now = self._clock()
@@ -261,6 +275,8 @@ class DemoService:
                     persons, k=min(len(persons), rng.randint(capacity // 2, capacity))
                 )
                 past = event.ends_at < now
+                event.capture_methods = list(CAPTURE[event.kind])
+                by_hand = past and event.kind is EventKind.VENUE
                 for person in chosen:
                     registration = Registration(
                         id=new_id(),
@@ -283,6 +299,14 @@ class DemoService:
                         if rng.random() < 0.7:
                             s.add(self._ranking(rng, event, registration, priorities))
                             counts["responses"] += 1
+                        if by_hand and extra.random() < 0.45:
+                            s.add(self._scored(extra, event, registration, priorities, "dots"))
+                            counts["responses"] += 1
+                        if by_hand and extra.random() < 0.3:
+                            s.add(self._scored(extra, event, registration, priorities, "points"))
+                            counts["responses"] += 1
+                if by_hand:
+                    s.add_all(self._dot_wall(extra, event, priorities))
                 if past:
                     for _ in range(rng.randint(2, 6)):
                         walker = self._person(rng, rng.randint(10_000, 99_999))
@@ -449,3 +473,45 @@ class DemoService:
             method=ResponseMethod.RANKING,
             scores=[ResponseScore(priority_id=p.id, value=rank) for rank, p in enumerate(order, 1)],
         )
+
+    def _scored(
+        self,
+        rng: random.Random,
+        event: Event,
+        registration: Registration,
+        priorities: list[Priority],
+        method: str,
+    ) -> Response:
+        """One person's dots (all of them placed) or 100 points, leaning the same way as the
+        rankings do."""
+        weights = [5, 3, 6, 2, 5][: len(priorities)]
+        budget, step = (event.dots_per_person, 1) if method == "dots" else (100, 10)
+        given: dict[str, int] = {}
+        for _ in range(budget // step):
+            chosen = rng.choices(priorities, weights)[0]
+            given[chosen.id] = given.get(chosen.id, 0) + step
+        return Response(
+            device_id=self._device.id,
+            event_id=event.id,
+            registration=None if rng.random() < 0.3 else registration,
+            method=ResponseMethod(method),
+            source="desk",
+            created_at=event.starts_at + timedelta(minutes=rng.randint(30, 120)),
+            scores=[ResponseScore(priority_id=p, value=v) for p, v in given.items()],
+        )
+
+    def _dot_wall(
+        self, rng: random.Random, event: Event, priorities: list[Priority]
+    ) -> list[Tally]:
+        """Dots counted off the paper wall at the end of the session."""
+        return [
+            Tally(
+                device_id=self._device.id,
+                event_id=event.id,
+                priority_id=priority.id,
+                dots=rng.randint(4, 30),
+                note="Counted off the paper dot wall",
+                created_at=event.ends_at,
+            )
+            for priority in priorities
+        ]
