@@ -6,21 +6,25 @@ import hashlib
 import logging
 import os
 import sys
+import time
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLockFile
+from PySide6.QtCore import QEventLoop, QLockFile
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from engagement_desk import APP_NAME, __version__
-from engagement_desk.bootstrap import Desk, open_desk
-from engagement_desk.core.qr import decode_qr, make_qr_image
-from engagement_desk.db.database import DatabaseProblem
 from engagement_desk.logs import configure_logging
 from engagement_desk.paths import AppPaths, resource
-from engagement_desk.services.preferences import Preferences
 from engagement_desk.ui.crash import install_crash_handler
 from engagement_desk.ui.main_window import MainWindow
 from engagement_desk.ui.sounds import OutcomeSounds
 from engagement_desk.ui.theme import apply_text_size, load_fonts
+
+if TYPE_CHECKING:
+    from engagement_desk.bootstrap import Desk
+
+# Start-up shows the window first and loads the database layer (SQLAlchemy, the services
+# and the pages) after it is on screen: those imports are most of the start-up time.
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +54,8 @@ def run_gui(paths: AppPaths, database_url: str | None) -> int:
     app = application()
     install_crash_handler(log_file)
     family = load_fonts()
+    from engagement_desk.services.preferences import Preferences
+
     preferences = Preferences.load(paths.settings_file)
     apply_text_size(app, preferences.text_size, family)
     url = paths.database_url(database_url)
@@ -62,15 +68,21 @@ def run_gui(paths: AppPaths, database_url: str | None) -> int:
             "Switch to the open window (look in the taskbar) instead of starting it again.",
         )
         return 1
+    window = MainWindow(
+        text_size=preferences.text_size, log_file=str(log_file), sound=OutcomeSounds(app)
+    )
+    show_now(app, window)  # the window is on screen while the database layer loads
+
+    from engagement_desk.bootstrap import open_desk
+    from engagement_desk.db.database import DatabaseProblem
+
     try:
         desk = open_desk(paths, database_url)
     except DatabaseProblem as problem:
-        QMessageBox.critical(None, APP_NAME, str(problem))
+        QMessageBox.critical(window, APP_NAME, str(problem))
         return 1
     log.info("opened %s on %s as %s", APP_NAME, desk.db.location, desk.device.name)
-    window = MainWindow(
-        desk, text_size=preferences.text_size, log_file=str(log_file), sound=OutcomeSounds(app)
-    )
+    window.attach(desk)
 
     def text_size_changed(size: int) -> None:
         preferences.text_size = size
@@ -78,12 +90,24 @@ def run_gui(paths: AppPaths, database_url: str | None) -> int:
         apply_text_size(app, size, family)
 
     window.settings_page.text_size_changed.connect(text_size_changed)
-    window.show()
     try:
         return app.exec()
     finally:
         desk.close()
         lock.unlock()
+
+
+def show_now(app: QApplication, window: MainWindow) -> None:
+    """Show and paint the window before slow work, instead of at the next event loop turn."""
+    window.show()
+    deadline = time.monotonic() + 1.0
+    while time.monotonic() < deadline:
+        handle = window.windowHandle()
+        if handle is not None and handle.isExposed():
+            break
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+    window.repaint()
+    app.processEvents()
 
 
 def self_test(desk: Desk) -> list[str]:
@@ -101,6 +125,8 @@ def self_test(desk: Desk) -> list[str]:
             failures.append("database: the programme does not have its five priorities")
     except Exception as exc:
         failures.append(f"database: {exc}")
+    from engagement_desk.core.qr import decode_qr, make_qr_image
+
     payload = "ED1-SELFTEST-QR-ROUND-TRIP"
     if decode_qr(make_qr_image(payload)) != [payload]:
         failures.append("QR: a generated code could not be read back")
@@ -108,8 +134,10 @@ def self_test(desk: Desk) -> list[str]:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = application()
     try:
-        window = MainWindow(desk)
+        window = MainWindow()
         window.show()
+        app.processEvents()
+        window.attach(desk)
         app.processEvents()
         if window.events_page.model.rowCount() < 0 or not window.isVisible():
             failures.append("main window: it did not show")

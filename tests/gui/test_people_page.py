@@ -222,7 +222,8 @@ def test_erase_a_person(
     assert prompter.asked[0][0] == "confirm"
     assert names(page) == []
     assert desk.registrations.search(None, "Amelia") == []
-    assert desk.events.rows_for([event_id])[0].registered == 1  # the count remains
+    # Their place at an event still to come is given up (and offered to anyone waiting).
+    assert desk.events.rows_for([event_id])[0].registered == 0
 
 
 def test_people_model_passes_the_model_tester(page: PeoplePage, desk: Desk) -> None:

@@ -9,21 +9,28 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-
-from sqlalchemy.exc import OperationalError
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 from engagement_desk import APP_NAME, __version__
-from engagement_desk.bootstrap import Desk, open_desk
-from engagement_desk.cli import checkin, events, people, tickets, webinars
-from engagement_desk.cli.common import add_command, global_options
-from engagement_desk.db.database import DatabaseProblem
 from engagement_desk.paths import AppPaths
-from engagement_desk.services.errors import UserError, ValidationFailed
 
-COMMAND_GROUPS = (events, tickets, checkin, people, webinars)
+if TYPE_CHECKING:
+    from engagement_desk.bootstrap import Desk
+
+# Opening the app must not wait for the command modules (and the database layer they
+# import): they load only when a command is given.
+
+
+def command_groups() -> tuple[ModuleType, ...]:
+    from engagement_desk.cli import checkin, events, people, tickets, webinars
+
+    return (events, tickets, checkin, people, webinars)
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from engagement_desk.cli.common import add_command, global_options
+
     parser = argparse.ArgumentParser(
         prog="engagement-desk",
         description=f"{APP_NAME}: run SEND parent and carer engagement events. "
@@ -40,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo = add_command(commands, "demo", "fill an empty database with fictional demo data", _demo)
     demo.add_argument("--people", type=int, default=120, help="how many demo people (default 120)")
-    for group in COMMAND_GROUPS:
+    for group in command_groups():
         group.register(commands)
     return parser
 
@@ -67,13 +74,40 @@ def _demo(desk: Desk, args: argparse.Namespace) -> int:
     return 0
 
 
+def _gui_options(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The options, when the arguments only open the app (no command, no --help)."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--database")
+    parser.add_argument("--data-dir")
+    try:
+        options, rest = parser.parse_known_args(argv)
+    except SystemExit:
+        return None
+    return None if rest else options
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    paths = AppPaths.from_environment(args.data_dir)
-    if args.command is None:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    gui = _gui_options(arguments)
+    if gui is not None:
         from engagement_desk.app import run_gui
 
-        return run_gui(paths, args.database)
+        return run_gui(AppPaths.from_environment(gui.data_dir), gui.database)
+    args = build_parser().parse_args(arguments)
+    if args.command is None:
+        build_parser().print_usage(sys.stderr)
+        return 1
+    return _run_command(args)
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import OperationalError
+
+    from engagement_desk.bootstrap import open_desk
+    from engagement_desk.db.database import DatabaseProblem
+    from engagement_desk.services.errors import UserError, ValidationFailed
+
+    paths = AppPaths.from_environment(args.data_dir)
     desk: Desk | None = None
     try:
         desk = open_desk(paths, args.database)

@@ -1,10 +1,15 @@
-"""The application shell: navigation to the pages, and a status bar saying where data lives."""
+"""The application shell: navigation to the pages, and a status bar saying where data lives.
+
+The shell imports only Qt, so it can be on screen while the database layer loads; the
+pages (which need the services) are built by ``attach`` once the desk is open.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -17,22 +22,22 @@ from PySide6.QtWidgets import (
 )
 
 from engagement_desk import APP_NAME
-from engagement_desk.bootstrap import Desk
-from engagement_desk.core.checkin import Outcome
-from engagement_desk.ui.checkin_page import CheckInPage
-from engagement_desk.ui.events_page import EventsPage
 from engagement_desk.ui.pages import ComingPage
-from engagement_desk.ui.people_page import PeoplePage
 from engagement_desk.ui.prompts import DialogPrompter, Prompter
-from engagement_desk.ui.settings_page import SettingsPage
+
+if TYPE_CHECKING:
+    from engagement_desk.bootstrap import Desk
+    from engagement_desk.core.checkin import Outcome
 
 PAGES = ("Events", "People", "Check-in", "Voices", "Reports", "Settings")
 
 
 class MainWindow(QMainWindow):
+    ready = Signal()
+
     def __init__(
         self,
-        desk: Desk,
+        desk: Desk | None = None,
         *,
         prompter: Prompter | None = None,
         text_size: int = 11,
@@ -40,24 +45,72 @@ class MainWindow(QMainWindow):
         sound: Callable[[Outcome], None] | None = None,
     ) -> None:
         super().__init__()
-        self.desk = desk
-        self.setWindowTitle(f"{APP_NAME} — {desk.programmes.current().name}")
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_NAME)
         self.setAccessibleName(APP_NAME)
-        prompter = prompter or DialogPrompter()
+        self._prompter = prompter or DialogPrompter()
+        self._text_size = text_size
+        self._log_file = log_file
+        self._sound = sound
 
+        self.navigation = QListWidget()
+        self.navigation.setAccessibleName("Pages")
+        self.navigation.setFixedWidth(170)
+        self.stack = QStackedWidget()
+        for number, name in enumerate(PAGES, start=1):
+            item = QListWidgetItem(name)
+            item.setToolTip(f"{name} (Ctrl+{number})")
+            self.navigation.addItem(item)
+            self.stack.addWidget(ComingPage(name, "Opening the database…"))
+            action = QAction(self)
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+            action.triggered.connect(lambda _=False, n=number - 1: self.show_page(n))
+            self.addAction(action)
+        self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.navigation.setCurrentRow(0)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.addWidget(self.navigation)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.database_label = QLabel("Opening the database…")
+        self.device_label = QLabel()
+        self.statusBar().addWidget(self.database_label, 1)
+        self.statusBar().addPermanentWidget(self.device_label)
+
+        quit_action = QAction("Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        self.addAction(quit_action)
+        self.resize(1200, 760)
+        if desk is not None:
+            self.attach(desk)
+
+    def attach(self, desk: Desk) -> None:
+        """Build the pages on an open desk (imports the service layer on first use)."""
+        from engagement_desk.ui.checkin_page import CheckInPage
+        from engagement_desk.ui.events_page import EventsPage
+        from engagement_desk.ui.people_page import PeoplePage
+        from engagement_desk.ui.settings_page import SettingsPage
+
+        self.desk = desk
+        prompter = self._prompter
+        self.setWindowTitle(f"{APP_NAME} — {desk.programmes.current().name}")
         self.events_page = EventsPage(desk.events, desk.schedule, prompter, desk.clock)
-        self.settings_page = SettingsPage(
-            text_size=text_size,
-            database_location=desk.db.location,
-            data_folder=str(desk.paths.home),
-            log_file=log_file,
-            device_name=desk.device.name,
-        )
         self.people_page = PeoplePage(
             desk.events, desk.registrations, desk.tickets, desk.imports, prompter
         )
         self.check_in_page = CheckInPage(
-            desk.events, desk.check_in, desk.registrations, prompter, desk.clock, sound
+            desk.events, desk.check_in, desk.registrations, prompter, desk.clock, self._sound
+        )
+        self.settings_page = SettingsPage(
+            text_size=self._text_size,
+            database_location=desk.db.location,
+            data_folder=str(desk.paths.home),
+            log_file=self._log_file,
+            device_name=desk.device.name,
         )
         pages: dict[str, QWidget] = {
             "Events": self.events_page,
@@ -75,35 +128,18 @@ class MainWindow(QMainWindow):
             ),
             "Settings": self.settings_page,
         }
+        current = self.stack.currentIndex()
+        for index, name in enumerate(PAGES):
+            placeholder = self.stack.widget(index)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+            self.stack.insertWidget(index, pages[name])
+        self.stack.setCurrentIndex(current)
 
-        self.navigation = QListWidget()
-        self.navigation.setAccessibleName("Pages")
-        self.navigation.setFixedWidth(170)
-        self.stack = QStackedWidget()
-        for number, name in enumerate(PAGES, start=1):
-            item = QListWidgetItem(name)
-            item.setToolTip(f"{name} (Ctrl+{number})")
-            self.navigation.addItem(item)
-            self.stack.addWidget(pages[name])
-            action = QAction(self)
-            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
-            action.triggered.connect(lambda _=False, n=number - 1: self.show_page(n))
-            self.addAction(action)
-        self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
-        self.navigation.setCurrentRow(0)
-
-        central = QWidget()
-        layout = QHBoxLayout(central)
-        layout.addWidget(self.navigation)
-        layout.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
-
-        self.database_label = QLabel(f"Database: {desk.db.location}")
+        self.database_label.setText(f"Database: {desk.db.location}")
         self.database_label.setAccessibleName(f"Database location {desk.db.location}")
-        self.device_label = QLabel(f"This laptop: {desk.device.name}")
+        self.device_label.setText(f"This laptop: {desk.device.name}")
         self.device_label.setAccessibleName(f"This laptop is {desk.device.name}")
-        self.statusBar().addWidget(self.database_label, 1)
-        self.statusBar().addPermanentWidget(self.device_label)
         for page in (self.events_page, self.people_page):
             page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.events_page.events_changed.connect(self.people_page.reload_events)
@@ -112,12 +148,8 @@ class MainWindow(QMainWindow):
         self.people_page.people_changed.connect(self.check_in_page.refresh)
         self.check_in_page.checked_in.connect(self.events_page.refresh)
         self.check_in_page.checked_in.connect(self.people_page.refresh)
-
-        quit_action = QAction("Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        self.addAction(quit_action)
-        self.resize(1200, 760)
+        self.setProperty("ready", True)
+        self.ready.emit()
 
     def show_page(self, index: int) -> None:
         self.navigation.setCurrentRow(index)
