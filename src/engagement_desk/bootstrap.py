@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from engagement_desk.core.clock import Clock, system_clock
 from engagement_desk.db.database import Database
 from engagement_desk.paths import AppPaths
+from engagement_desk.services.actions import ActionService
 from engagement_desk.services.checkin import CheckInService
 from engagement_desk.services.demo import DemoService
 from engagement_desk.services.devices import DeviceIdentity, DeviceService, load_or_create_device
@@ -42,6 +43,7 @@ class Desk:
     kiosk: KioskService
     voices: VoiceService
     summaries: SummaryService
+    actions: ActionService
     clock: Clock
 
     def close(self) -> None:
@@ -77,5 +79,6 @@ def open_desk(
         kiosk=KioskService(db, clock=clock, device=device),
         voices=VoiceService(db, device, clock),
         summaries=SummaryService(db, clock),
+        actions=ActionService(db, device, clock, programmes=programmes),
         clock=clock,
     )
