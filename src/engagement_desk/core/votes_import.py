@@ -446,7 +446,8 @@ def _check_scores(
             by_rank.setdefault(rank, []).append(pid)
     for rank, pids in sorted(by_rank.items()):
         if len(pids) > 1:
-            names = " and ".join(titles[p] for p in pids)
+            order = list(titles)
+            names = " and ".join(titles[p] for p in sorted(pids, key=order.index))
             found.append(f"Rank {rank} is given to both {names}; each place goes to one priority.")
     ranks = sorted(by_rank)
     if ranks and ranks != list(range(1, len(ranks) + 1)):
