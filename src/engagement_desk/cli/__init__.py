@@ -23,9 +23,9 @@ if TYPE_CHECKING:
 
 
 def command_groups() -> tuple[ModuleType, ...]:
-    from engagement_desk.cli import checkin, events, people, tickets, webinars
+    from engagement_desk.cli import checkin, events, people, tickets, voices, webinars
 
-    return (events, tickets, checkin, people, webinars)
+    return (events, tickets, checkin, people, webinars, voices)
 
 
 def build_parser() -> argparse.ArgumentParser:

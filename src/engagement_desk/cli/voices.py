@@ -137,7 +137,7 @@ def _method_lines(method: MethodResult) -> list[str]:
     if method.tally_dots:
         lines[0] = lines[0][:-1] + f", plus {method.tally_dots:,} dots from the paper wall)"
     lines.append(f"  {method.reading}")
-    for score in method.scores:
+    for score in sorted(method.scores, key=lambda s: (s.place, s.position)):
         if method.method == "ranking":
             places = ", ".join(c.text for c in score.positions[:3])
             detail = f"Borda {score.total:,}, mean {score.mean or 0:.1f}; 1st/2nd/3rd: {places}"
@@ -150,7 +150,7 @@ def _method_lines(method: MethodResult) -> list[str]:
         described = [r for r in group.rows if r.top]
         if not described:
             continue
-        lines.append(f"  Top priority by {group.title.lower()}:")
+        lines.append(f"  Top priority, by {group.title}:")
         for row in described:
             lines.append(f"    {row.group} ({row.responses.text}): {'; '.join(row.top)}")
     return lines

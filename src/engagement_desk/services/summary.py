@@ -200,7 +200,7 @@ class SummaryService:
                 _attendance(s, [event.id]).get(event.id, _Counts()), threshold
             )
             people = _checked_in_profiles(s, event.id)
-            profile, profile_total = _profile_breakdowns(people, threshold)
+            profile, profile_total = _profile_breakdowns(people, threshold, attendance.checked_in)
 
             data = _method_data(s, [event.id]).get(event.id, {})
             wanted = [m for m in SCORED_METHODS if m in (event.capture_methods or []) or m in data]
@@ -491,8 +491,10 @@ def _labels(dimension: str, present: Iterable[str]) -> list[str]:
 
 
 def _profile_breakdowns(
-    people: Sequence[_Profile], threshold: int
+    people: Sequence[_Profile], threshold: int, checked_in: Cell
 ) -> tuple[tuple[ProfileBreakdown, ...], Cell]:
+    """``checked_in`` is the attendance's number: when everyone who came is described, the
+    breakdowns' total is that same, already published, number."""
     counts: dict[str, Counter[str]] = {d: Counter() for d, _ in DIMENSIONS}
     for person in people:
         for dimension, _ in DIMENSIONS:
@@ -500,14 +502,14 @@ def _profile_breakdowns(
     total = len(people)
     additive = [d for d, _ in DIMENSIONS if d != "need_areas"]
 
-    def build(total_hidden: bool) -> dict[str, Breakdown]:
+    def build(published: Cell | None) -> dict[str, Breakdown]:
         result = {}
         for dimension, _ in DIMENSIONS:
             rows = {
                 label: counts[dimension][label] for label in _labels(dimension, counts[dimension])
             }
             if dimension in additive:
-                result[dimension] = _additive(rows, total, threshold, total_hidden=total_hidden)
+                result[dimension] = _additive(rows, total, threshold, published)
             else:
                 result[dimension] = Breakdown(
                     {k: count_cell(v, threshold) for k, v in rows.items()},
@@ -515,12 +517,13 @@ def _profile_breakdowns(
                 )
         return result
 
-    breakdowns = build(total_hidden=False)
+    known = checked_in if checked_in.value == total else None
+    breakdowns = build(known)
     # One total for all of them: if any needs it hidden, it is hidden everywhere.
-    if any(
+    if known is None and any(
         breakdowns[d].total.suppressed and not is_small_total(total, threshold) for d in additive
     ):
-        breakdowns = build(total_hidden=True)
+        breakdowns = build(Cell.not_shown())
     total_cell = breakdowns[additive[0]].total
     result = []
     for dimension, title in DIMENSIONS:
@@ -553,18 +556,19 @@ def is_small_total(total: int, threshold: int) -> bool:
 
 
 def _additive(
-    rows: Mapping[str, int], total: int, threshold: int, *, total_hidden: bool = False
+    rows: Mapping[str, int], total: int, threshold: int, published: Cell | None = None
 ) -> Breakdown:
-    """A breakdown whose rows add up to ``total``; the total kept hidden if asked."""
-    if not total_hidden:
+    """A breakdown whose rows add up to ``total``. ``published``: the total as it is shown
+    elsewhere (kept as it is there), or None when this breakdown may decide."""
+    if published is None:
         return suppress_breakdown(rows, threshold)
     key = "\0total"
     values = {**rows, key: total}
     relation = [*((k, 1) for k in rows), (key, -1)]
     try:
-        cells = protect(values, [relation], threshold, published={key: Cell.not_shown()})
+        cells = protect(values, [relation], threshold, published={key: published})
     except Unprotectable:
-        return Breakdown(dict.fromkeys(rows, Cell.not_shown()), Cell.not_shown(), withheld=True)
+        return Breakdown(dict.fromkeys(rows, Cell.not_shown()), published, withheld=True)
     return Breakdown({k: cells[k] for k in rows}, cells[key])
 
 
@@ -769,7 +773,7 @@ def _method_result(
         scores=tuple(scores),
         order=tuple(tuple(titles[p] for p in g) for g in groups),
         reading=reading,
-        by_group=_by_group(method, linked, priorities, threshold) if linked else (),
+        by_group=_by_group(method, linked, priorities, threshold, linked_cell) if linked else (),
     )
 
 
@@ -820,8 +824,10 @@ def _by_group(
     linked: Sequence[tuple[_Profile, dict[str, int]]],
     priorities: Sequence[Priority],
     threshold: int,
+    linked_cell: Cell,
 ) -> tuple[GroupBreakdown, ...]:
-    """Each group's top priority, for groups of at least ``threshold`` people."""
+    """Each group's top priority, for groups of at least ``threshold`` people. The groups
+    add up to the linked responses, already shown as ``linked_cell``."""
     ids = [p.id for p in priorities]
     titles = {p.id: p.title for p in priorities}
     n = len(ids)
@@ -835,9 +841,9 @@ def _by_group(
         counts = {g: len(members[g]) for g in labels}
         if dimension == "need_areas":
             cells = {g: count_cell(c, threshold) for g, c in counts.items()}
-            total = count_cell(len(linked), threshold)
+            total = linked_cell
         else:
-            breakdown = suppress_breakdown(counts, threshold)
+            breakdown = _additive(counts, len(linked), threshold, linked_cell)
             cells, total = breakdown.cells, breakdown.total
         rows = []
         for group in labels:
