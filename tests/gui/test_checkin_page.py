@@ -271,3 +271,23 @@ def test_scanner_capture_is_off_when_the_desk_is_hidden(
     qtbot.keyClicks(other, "ABCDEFGHIJ")
     assert other.text() == "ABCDEFGHIJ"
     assert QApplication.instance() is not None
+
+
+def test_a_code_read_by_the_webcam_checks_in(qtbot: QtBot, page: CheckInPage, desk: Desk) -> None:
+    from PIL import Image
+    from PySide6.QtGui import QImage
+
+    from engagement_desk.core.qr import make_qr_image
+
+    event_id = make_event(desk)
+    code = book(desk, event_id, "Yasmin Iqbal").ticket_code or ""
+    page.reload_events()
+    page.choose_event(event_id)
+    frame = Image.new("L", (1280, 720), 200)
+    frame.paste(make_qr_image(code, box_size=4), (500, 200))
+    image = QImage(frame.tobytes(), 1280, 720, 1280, QImage.Format.Format_Grayscale8).copy()
+    with qtbot.waitSignal(page.result_shown, timeout=10_000) as shown:
+        page.camera.decode_image(image)
+    assert shown.args[0].outcome is Outcome.ADMITTED
+    assert page.banner.headline.text() == "Welcome, Yasmin Iqbal"
+    assert page.recent.index(0, 2).data() == "webcam"

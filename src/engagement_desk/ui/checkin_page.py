@@ -27,6 +27,7 @@ from engagement_desk.services.errors import UserError
 from engagement_desk.services.events import EventService, When
 from engagement_desk.services.registrations import RegistrationService
 from engagement_desk.ui.arrivals_chart import ArrivalsChart
+from engagement_desk.ui.camera import CameraScanner
 from engagement_desk.ui.checkin_banner import CheckInBanner
 from engagement_desk.ui.checkin_models import RecentCheckInsModel
 from engagement_desk.ui.people_model import PeopleTableModel
@@ -140,6 +141,12 @@ class CheckInPage(QWidget):
         QShortcut(QKeySequence.StandardKey.Undo, self, activated=self.undo_last)
         self.chart = ArrivalsChart()
 
+        self.camera = CameraScanner()
+        self.camera.code_read.connect(lambda code: self.scan(code, "webcam"))
+        camera_box = QGroupBox("Webcam")
+        camera_layout = QVBoxLayout(camera_box)
+        camera_layout.addWidget(self.camera)
+
         left = QVBoxLayout()
         code_row = QHBoxLayout()
         code_row.addWidget(code_label)
@@ -154,12 +161,11 @@ class CheckInPage(QWidget):
         buttons.addWidget(self.check_in_button)
         buttons.addWidget(self.walk_in_button)
         left.addLayout(buttons)
-        self.camera_slot = QVBoxLayout()
-        left.addLayout(self.camera_slot)
+        left.addWidget(camera_box, 1)
 
         right = QVBoxLayout()
         right.addWidget(QLabel("Last check-ins"))
-        right.addWidget(self.recent_table, 1)
+        right.addWidget(self.recent_table, 2)
         undo_row = QHBoxLayout()
         undo_row.addWidget(self.undo_last_button)
         undo_row.addWidget(self.undo_selected_button)
