@@ -57,6 +57,8 @@ class ArrivalsChart(QWidget):
         self.chart.addSeries(series)
         x_axis = QBarCategoryAxis()
         x_axis.append(labels)
+        if len(labels) > 4:
+            x_axis.setLabelsAngle(-60)
         y_axis = QValueAxis()
         y_axis.setRange(0, max(count for _, count in buckets) + 1)
         y_axis.setLabelFormat("%d")

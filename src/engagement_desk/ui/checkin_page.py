@@ -156,11 +156,12 @@ class CheckInPage(QWidget):
         search_row.addWidget(search_label)
         search_row.addWidget(self.search, 1)
         left.addLayout(search_row)
-        left.addWidget(self.found_table, 1)
+        left.addWidget(self.found_table, 2)
         buttons = QHBoxLayout()
         buttons.addWidget(self.check_in_button)
         buttons.addWidget(self.walk_in_button)
         left.addLayout(buttons)
+        camera_box.setMaximumHeight(320)
         left.addWidget(camera_box, 1)
 
         right = QVBoxLayout()
