@@ -447,3 +447,36 @@ def test_signin_sheet_writes_a_pdf_of_the_people_expected(door: Door, tmp_path: 
     assert "Waiting" not in text and "Cancelled" not in text
     missing_folder = cli(door.folder, "signin-sheet", door.event, "-o", str(tmp_path / "no/x.pdf"))
     assert missing_folder.code == 1 and "does not exist" in missing_folder.err
+
+
+# ---- the shared server -------------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_checkin_on_postgres(tmp_path: Path, postgres_url: str) -> None:
+    """A venue hub on PostgreSQL: the same outcomes, and the check-in is stored."""
+    folder = tmp_path / "desk"
+    env = {"ENGAGEMENT_DESK_DATABASE": postgres_url}
+
+    def pg(*args: str) -> CliResult:
+        return run_cli(*args, data_dir=folder, env=env)
+
+    added = ok(
+        pg(
+            *("events", "add", "--title", "Hub event", "--kind", "venue", "--venue", "Hub"),
+            *("--start", "2030-03-14T10:00", "--end", "2030-03-14T12:00", "--json"),
+        )
+    )
+    event = json.loads(added)["short_code"]
+    ok(pg("register", event, "--name", "Sarah Ashworth", "--email", "sarah@example.org"))
+    [sarah] = json.loads(ok(pg("people", "list", event, "--json")))
+
+    first = pg("checkin", event, sarah["ticket_code"], sarah["ticket_reference"], "nonsense")
+    again = pg("checkin", event, "--json", sarah["ticket_code"])
+
+    assert labels(ok(first)) == ["ADMITTED", "ALREADY-CHECKED-IN", "NOT-RECOGNISED"]
+    assert json.loads(ok(again))["outcome"] == "already_checked_in"
+    [listed] = [
+        e for e in json.loads(ok(pg("events", "list", "--json"))) if e["short_code"] == event
+    ]
+    assert listed["checked_in"] == 1

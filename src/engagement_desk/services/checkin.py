@@ -9,8 +9,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from engagement_desk.core.checkin import Outcome, RepeatFilter, clean_scan, when_text
@@ -34,6 +35,27 @@ from engagement_desk.services.tickets import TicketService
 
 # The source of a registration made at the door for a genuine ticket not on this laptop's list.
 UNLISTED_SOURCE = "door: valid ticket not on list"
+
+# Built once, not per scan: every code at the door runs these, and building a statement
+# (or loading ORM objects) costs more than running the query on SQLite.
+_BOOKING = select(
+    Registration.id,
+    Registration.event_id,
+    Registration.status,
+    Registration.source,
+    Person.full_name,
+    Person.access_needs,
+    Person.access_notes,
+).outerjoin(Person, Person.id == Registration.person_id)
+_BY_TICKET = _BOOKING.where(Registration.ticket_id == bindparam("ticket_id"))
+_BY_REGISTRATION = _BOOKING.where(Registration.id == bindparam("registration_id"))
+_LIVE_CHECK_IN = (
+    select(CheckIn.id, CheckIn.checked_in_at, CheckIn.device_id)
+    .where(CheckIn.registration_id == bindparam("registration_id"), CheckIn.undone_at.is_(None))
+    .order_by(CheckIn.checked_in_at)
+    .limit(1)
+)
+_ADD_CHECK_IN = insert(CheckIn.metadata.tables[CheckIn.__tablename__])
 
 
 @dataclass(frozen=True)
@@ -72,6 +94,28 @@ class RecentCheckIn:
     method: str
     walk_in: bool
     device_name: str
+
+
+@dataclass(frozen=True)
+class _Booking:
+    """A registration and the little about its person the door needs."""
+
+    id: str
+    event_id: str
+    status: RegistrationStatus
+    source: str
+    full_name: str | None  # None once the person is erased, or for an anonymous walk-in
+    access_needs: list[str] | None
+    access_notes: str | None
+
+    @property
+    def name(self) -> str:
+        return self.full_name if self.full_name is not None else _nameless(self.source)
+
+
+def _booking(s: Session, statement: Any, **params: str) -> _Booking | None:
+    row = s.execute(statement, params).first()
+    return None if row is None else _Booking(*row)
 
 
 @dataclass(frozen=True)
@@ -123,10 +167,10 @@ class CheckInService:
         """Check in someone found by name search (no code)."""
         event = self._event(event_ref)
         with self._db.session() as s, s.begin():
-            registration = s.get(Registration, registration_id)
-            if registration is None or registration.event_id != event.id:
+            booking = _booking(s, _BY_REGISTRATION, registration_id=registration_id)
+            if booking is None or booking.event_id != event.id:
                 raise NotFound("That registration is not for this event; search again.")
-            return self._admit_known(s, event, registration, method, code="")
+            return self._admit_known(s, event, booking, method, code="")
 
     def _decide(self, event: _EventFacts, code: str, method: str) -> CheckInResult:
         if not code:
@@ -137,35 +181,30 @@ class CheckInService:
             if typed_id is None:
                 return _not_recognised(reading)
             with self._db.session() as s, s.begin():
-                registration = s.scalar(
-                    select(Registration).where(Registration.ticket_id == typed_id)
-                )
-                if registration is None:
+                booking = _booking(s, _BY_TICKET, ticket_id=typed_id)
+                if booking is None:
                     return _refused(
                         "Ticket reference not found",
                         "No ticket has that reference. Check the letters, or search by name.",
                     )
-                if registration.event_id != event.id:
-                    return self._wrong_event(s, registration.event_id, None)
-                return self._admit_known(s, event, registration, method, code=code.upper())
+                if booking.event_id != event.id:
+                    return self._wrong_event(s, booking.event_id, None)
+                return self._admit_known(s, event, booking, method, code=code.upper())
         assert reading.event_code is not None and reading.ticket_id is not None
         with self._db.session() as s, s.begin():
             if reading.event_code != event.short_code:
                 return self._wrong_event(s, None, reading.event_code)
-            registration = s.scalar(
-                select(Registration).where(Registration.ticket_id == reading.ticket_id)
-            )
-            if registration is None:
+            booking = _booking(s, _BY_TICKET, ticket_id=reading.ticket_id)
+            if booking is None:
                 return self._admit_unlisted(s, event, reading, method, code.upper())
-            return self._admit_known(s, event, registration, method, code=code.upper())
+            return self._admit_known(s, event, booking, method, code=code.upper())
 
     def _admit_known(
-        self, s: Session, event: _EventFacts, registration: Registration, method: str, *, code: str
+        self, s: Session, event: _EventFacts, registration: _Booking, method: str, *, code: str
     ) -> CheckInResult:
-        person = registration.person
-        name = _who(registration)
-        needs = tuple(person.access_needs) if person else ()
-        notes = person.access_notes if person else ""
+        name = registration.name
+        needs = tuple(registration.access_needs or ())
+        notes = registration.access_notes or ""
         if registration.status is RegistrationStatus.CANCELLED:
             return CheckInResult(
                 Outcome.CANCELLED,
@@ -186,12 +225,7 @@ class CheckInService:
                 registration_id=registration.id,
                 code=code,
             )
-        existing = s.scalar(
-            select(CheckIn)
-            .where(CheckIn.registration_id == registration.id, CheckIn.undone_at.is_(None))
-            .order_by(CheckIn.checked_in_at)
-            .limit(1)
-        )
+        existing = s.execute(_LIVE_CHECK_IN, {"registration_id": registration.id}).first()
         if existing is not None:
             laptop = "this laptop"
             if existing.device_id != self._device.id:
@@ -208,22 +242,28 @@ class CheckInService:
                 registration_id=registration.id,
                 code=code,
             )
-        check_in = CheckIn(
-            id=new_id(),
-            device_id=self._device.id,
-            registration_id=registration.id,
-            event_id=event.id,
-            checked_in_at=self._clock(),
-            method=method,
+        check_in_id = new_id()
+        # A plain INSERT: the unit of work's bookkeeping for one new row costs more than
+        # the row itself. Committed when the caller's transaction ends, before the result.
+        s.execute(
+            _ADD_CHECK_IN,
+            {
+                "id": check_in_id,
+                "device_id": self._device.id,
+                "registration_id": registration.id,
+                "event_id": event.id,
+                "checked_in_at": self._clock(),
+                "method": method,
+                "walk_in": False,
+            },
         )
-        s.add(check_in)
         return CheckInResult(
             Outcome.ADMITTED,
             f"Welcome, {name}",
             _needs_line(needs, notes) or "Checked in.",
             access_needs=needs,
             access_notes=notes,
-            check_in_id=check_in.id,
+            check_in_id=check_in_id,
             person_name=name,
             registration_id=registration.id,
             code=code,
@@ -365,11 +405,6 @@ class CheckInService:
             self._facts[event_ref] = facts
             self._facts[event.id] = facts
         return facts
-
-
-def _who(registration: Registration) -> str:
-    person = registration.person
-    return person.full_name if person is not None else _nameless(registration.source)
 
 
 def _nameless(source: str) -> str:

@@ -79,6 +79,10 @@ class TicketBatch:
 class TicketService:
     def __init__(self, db: Database) -> None:
         self._db = db
+        # The key that checks tickets, once found. Keys are only ever written into an empty
+        # programme row (see keys_in), never changed, so it stays right; not having one is
+        # never remembered, so a key that arrives later is picked up.
+        self._public_key: bytes | None = None
 
     # ---- keys ----------------------------------------------------------
 
@@ -134,8 +138,12 @@ class TicketService:
         Never creates keys: a laptop without the programme's key refuses every code
         and says why, rather than quietly becoming a second source of tickets.
         """
-        with self._db.session() as s:
-            public_key = s.scalars(select(Programme.signing_public_key).limit(1)).first()
+        public_key = self._public_key
+        if public_key is None:
+            # Looked up once, not per scan: at the door this is on every code's path.
+            with self._db.session() as s:
+                public_key = s.scalars(select(Programme.signing_public_key).limit(1)).first()
+            self._public_key = public_key
         if public_key is None:
             # Still read the code with a throwaway key so a typo is reported as a typo.
             reading = read_ticket(new_keys().public_key, payload)
