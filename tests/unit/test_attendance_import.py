@@ -272,6 +272,43 @@ def test_a_rejoining_attendee_is_one_person() -> None:
     ]
 
 
+def test_zoom_waiting_room_rows_are_not_attendance() -> None:
+    content = (
+        b"Name (original name),Email,Join time,Leave time,Duration (minutes),Guest,"
+        b"In waiting room\n"
+        b"Sarah Jones,sarah.jones@example.org,03/04/2026 06:55:00 PM,03/04/2026 06:59:00 PM,"
+        b"4,Yes,Yes\n"
+        b"Sarah Jones,sarah.jones@example.org,03/04/2026 06:59:12 PM,03/04/2026 08:00:00 PM,"
+        b"61,Yes,No\n"
+        b"Left waiting,,03/04/2026 07:10:00 PM,03/04/2026 07:20:00 PM,10,Yes,Yes\n"
+    )
+
+    found = read_attendance(content, "participants.csv", event_day=MARCH_4)
+
+    assert found.ok, found.problems
+    [sarah] = found.attendees
+    assert sarah.first_joined == utc(2026, 3, 4, 18, 59, 12)  # let in, not when she knocked
+    assert [str(i) for i in found.ignored] == [
+        "Row 2: time in the waiting room, not in the webinar.",
+        "Row 4: time in the waiting room, not in the webinar.",
+    ]
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_the_separator_is_the_one_the_file_uses(delimiter: str) -> None:
+    rows = [
+        ["Name", "Email", "Join time", "Notes"],
+        ["Sarah Jones", "sarah.jones@example.org", "04/03/2026 19:02", "asked; then left, early"],
+        ["Tom Riley", "tom.riley@example.org", "04/03/2026 19:05", "a; b, c"],
+    ]
+    content = "\n".join(_csv_text(row, [], delimiter) for row in rows).encode()
+
+    found = read_attendance(content, "attendance.csv", event_day=MARCH_4)
+
+    assert found.ok, found.problems
+    assert [a.name for a in found.attendees] == ["Sarah Jones", "Tom Riley"]
+
+
 def test_a_broken_file_lists_every_problem_by_row_and_column() -> None:
     found = read("broken_times.csv")
 

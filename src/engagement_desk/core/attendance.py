@@ -70,6 +70,7 @@ class Column(enum.StrEnum):
     ACTION = "user action"
     ATTENDED = "attended"
     ROLE = "role"
+    WAITING_ROOM = "in waiting room"  # Zoom: a row for time spent waiting to be let in
 
 
 # Headings as reduced by ``vocabulary_key``. 'Start Time' is deliberately absent: in Zoom's
@@ -140,6 +141,7 @@ for _column, _headings in {
     Column.TIMESTAMP: ("timestamp", "time stamp", "date and time"),
     Column.ACTION: ("user action", "action", "activity"),
     Column.ATTENDED: ("attended",),
+    Column.WAITING_ROOM: ("in waiting room", "waiting room"),
     Column.ROLE: ("role",),
 }.items():
     for _heading in _headings:
@@ -542,9 +544,10 @@ def _delimiter(text: str) -> str:
     lines hold neither, so one line is not enough to tell.
     """
     lines = [line for line in text.split("\n")[: HEADER_SEARCH_ROWS * 2] if line.strip()]
-    counts = {d: sum(1 for line in lines if d in line) for d in ("\t", ";", ",")}
-    # Ties go to the rarer character: a tab in a comma-separated file is unusual.
-    return max(("\t", ";", ","), key=lambda d: (counts[d], d == "\t", d == ";"))
+    on_lines = {d: sum(1 for line in lines if d in line) for d in ("\t", ";", ",")}
+    in_all = {d: sum(line.count(d) for line in lines) for d in ("\t", ";", ",")}
+    # On as many lines: the one used more often; then the rarer character.
+    return max(("\t", ";", ","), key=lambda d: (on_lines[d], in_all[d], d == "\t", d == ";"))
 
 
 # ---- interpreting the rows -----------------------------------------------------------
@@ -800,6 +803,9 @@ def _read_row(
     attended = text(Column.ATTENDED)
     if attended and parse_yes_no(attended) is False:
         return None, [], "registered but did not attend."
+    waiting = text(Column.WAITING_ROOM)
+    if waiting and parse_yes_no(waiting) is True:
+        return None, [], "time in the waiting room, not in the webinar."
     role = vocabulary_key(text(Column.ROLE))
     if role in _STAFF_ROLES:
         return None, [], f"the {text(Column.ROLE).lower()}, not an attendee."
