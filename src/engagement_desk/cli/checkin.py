@@ -9,6 +9,7 @@ program from a pipe, is a check-in that survives a crash or a power cut.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -124,6 +125,12 @@ def _checkin(desk: Desk, args: argparse.Namespace) -> int:
     # An unknown event is a user error before anything is read or written.
     event = desk.events.get(args.event)
     method = args.method.strip()[:20] or "scanner"
+    if not args.codes and sys.stdin is None:
+        raise UserError("Give the codes after the event, or send them in one per line.")
+    out = sys.stdout
+    if isinstance(out, io.TextIOWrapper):
+        # A name the terminal cannot show must not stop the desk after saving a check-in.
+        out.reconfigure(errors="replace")
     interactive = not args.codes and sys.stdin.isatty()
     if interactive:
         print(
@@ -138,10 +145,15 @@ def _checkin(desk: Desk, args: argparse.Namespace) -> int:
         for code in codes:
             result = desk.check_in.scan(event.id, code, method=method)
             tally[result.outcome] += 1
-            _say(result, as_json=args.json, out=sys.stdout)
+            _say(result, as_json=args.json, out=out)
     except KeyboardInterrupt:
         # Every line already printed is saved; stopping here loses nothing.
         print(file=sys.stderr)
+    except BrokenPipeError:
+        # Whatever was reading the outcomes has gone (`| head`, a closed window): stop
+        # quietly. Python would otherwise complain again when it flushes at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
+        return 0
     if interactive or sys.stderr.isatty():
         print(_summary(tally), file=sys.stderr)
     return 0
@@ -149,7 +161,7 @@ def _checkin(desk: Desk, args: argparse.Namespace) -> int:
 
 def _lines(stream: TextIO) -> Iterator[str]:
     """Lines as they arrive (never the whole input at once), undecodable bytes replaced."""
-    if hasattr(stream, "reconfigure"):
+    if isinstance(stream, io.TextIOWrapper):
         # A scanner set to the wrong code page must not end the session with a traceback.
         stream.reconfigure(errors="replace")
     while True:
