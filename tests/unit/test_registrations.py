@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select, update
@@ -18,6 +19,7 @@ from engagement_desk.db.models import (
     Registration,
     RegistrationStatus,
 )
+from engagement_desk.services import registrations as registrations_module
 from engagement_desk.services.errors import NotFound, UserError, ValidationFailed
 from engagement_desk.services.registrations import PeopleFilter, RegistrationService
 from engagement_desk.services.tickets import TicketService
@@ -467,6 +469,52 @@ def test_search_filters_by_status_and_event(
     assert names(registrations.search(None, "sarah")) == ["Sarah Jones", "Sarah Jones"]
     [checked] = registrations.search(event, "sam")
     assert checked.status_label == "checked in"
+
+
+@pytest.mark.parametrize("walk_people", [False, True])
+def test_both_ways_of_searching_give_the_same_rows(
+    desk: Desk,
+    registrations: RegistrationService,
+    event: str,
+    crowd: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    walk_people: bool,
+) -> None:
+    # Big events walk people in name order, a batch at a time; small ones filter and sort.
+    later = datetime(2026, 5, 6, 9, 0, tzinfo=UTC)
+    other = desk.events.create(venue_event("Radcliffe morning", starts_at=later)).short_code
+    for name in ("Sarah Jones", "Sam Ahmed", "Amy Sands", "Zoë Ó Briain"):
+        registrations.register(other, person_like(name))
+    registrations.walk_in(event, "Sam Ahmed", "sam.ahmed@example.org")
+    monkeypatch.setattr(registrations_module, "WALK_PEOPLE_ABOVE", -1 if walk_people else 10**9)
+    monkeypatch.setattr(registrations_module, "FIRST_BATCH", 2)
+
+    def seen(event_ref: str | None, text: str, **kwargs: object) -> list[tuple[str, str]]:
+        rows = registrations.search(event_ref, text, **kwargs)  # type: ignore[arg-type]
+        return [(r.name, r.event_code) for r in rows]
+
+    assert seen(event, "sa") == [
+        ("Ben Saunders", event),
+        ("Sam Ahmed", event),
+        ("Sarah Jones", event),
+    ]
+    assert seen(None, "sa") == [
+        ("Amy Sands", other),
+        ("Ben Saunders", event),
+        ("Sam Ahmed", event),
+        ("Sam Ahmed", other),
+        ("Sarah Jones", event),
+        ("Sarah Jones", other),
+    ]
+    assert seen(None, "sa", limit=3) == seen(None, "sa")[:3]
+    assert seen(None, "", limit=4) == [
+        ("Amy Sands", other),
+        ("Ben Saunders", event),
+        ("Olivia Walsh", event),
+        ("Sam Ahmed", event),
+    ]
+    assert seen(event, "", status=PeopleFilter.CHECKED_IN) == [("Sam Ahmed", event)]
+    assert seen(other, "zoe") == [("Zoë Ó Briain", other)]
 
 
 def test_people_list_gives_what_a_mail_merge_needs(

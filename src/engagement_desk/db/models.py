@@ -243,7 +243,7 @@ class Person(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Folded name and email ('zoe' finds Zoë), kept in step by _keep_search_text; bulk inserts
     # set it themselves. Matched with LIKE on SQLite and PostgreSQL alike.
-    search_text: Mapped[str] = mapped_column(String(600), default="", server_default="")
+    search_text: Mapped[str] = mapped_column(String(600), default="", server_default="", index=True)
 
     registrations: Mapped[list[Registration]] = relationship(back_populates="person")
 
