@@ -23,9 +23,18 @@ if TYPE_CHECKING:
 
 
 def command_groups() -> tuple[ModuleType, ...]:
-    from engagement_desk.cli import checkin, events, people, tickets, voices, webinars
+    from engagement_desk.cli import (
+        actions,
+        checkin,
+        events,
+        people,
+        reports,
+        tickets,
+        voices,
+        webinars,
+    )
 
-    return (events, tickets, checkin, people, webinars, voices)
+    return (events, tickets, checkin, people, webinars, voices, reports, actions)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -168,6 +168,15 @@ def _who_came(summary: EventSummary) -> list[Block]:
 
 def _profile_table(breakdown: ProfileBreakdown) -> list[Block]:
     blocks: list[Block] = [Heading(breakdown.title, 3)]
+    if breakdown.withheld:
+        # Every row would read "not shown": say so once instead.
+        blocks.append(
+            Text(
+                breakdown.note
+                or "Not shown: the groups are too small to show without giving someone away."
+            )
+        )
+        return blocks
     rows = tuple((row.label, row.count.text, row.percent or NOT_GIVEN) for row in breakdown.rows)
     total_label = "Total" if breakdown.adds_up else "People who answered"
     if rows:

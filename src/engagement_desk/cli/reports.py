@@ -1,0 +1,124 @@
+"""`report event EVENT -o FILE.pdf` and `report programme -o FILE.pdf`, with --large-print
+and --html FILE for the accessible web version. Nothing is written unless every file is."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from engagement_desk.bootstrap import Desk
+from engagement_desk.cli.common import add_command, output_path
+from engagement_desk.services.errors import UserError
+
+
+def register(commands: Any) -> None:
+    report = add_command(
+        commands, "report", "make the PDF (and HTML) summary of an event or the programme"
+    )
+    group = report.add_subparsers(dest="report_command", metavar="KIND", required=True)
+
+    event = add_command(group, "event", "an event's summary for the Parent Carer Forum", _event)
+    event.add_argument("event", metavar="EVENT", help="event id or short code")
+    _output_options(event)
+
+    programme = add_command(
+        group, "programme", "the programme's summary across events, for a committee", _programme
+    )
+    programme.add_argument("--from", dest="date_from", metavar="DATE", help="first day, UK")
+    programme.add_argument("--to", dest="date_to", metavar="DATE", help="last day, UK")
+    _output_options(programme)
+
+
+def _output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-o", "--output", type=Path, metavar="FILE.pdf", help="the PDF to write")
+    parser.add_argument(
+        "--large-print", action="store_true", help="body text at 16 pt, larger headings"
+    )
+    parser.add_argument(
+        "--html", type=Path, metavar="FILE", help="also write the accessible HTML version"
+    )
+
+
+def _targets(args: argparse.Namespace) -> tuple[Path | None, Path | None]:
+    if args.output is None and args.html is None:
+        raise UserError("Say where to write the report: -o FILE.pdf, --html FILE, or both.")
+    pdf = output_path(args.output) if args.output is not None else None
+    html = output_path(args.html) if args.html is not None else None
+    if pdf is not None and html is not None and pdf.resolve() == html.resolve():
+        raise UserError("The PDF and the HTML file need different names.")
+    return pdf, html
+
+
+def _event(desk: Desk, args: argparse.Namespace) -> int:
+    pdf, html = _targets(args)
+    summary = desk.summaries.event_summary(args.event)
+    files: list[tuple[Path, bytes]] = []
+    if pdf is not None:
+        from engagement_desk.reports.event_report import render_event_report
+
+        files.append((pdf, render_event_report(summary, large_print=args.large_print)))
+    if html is not None:
+        from engagement_desk.reports.html import event_report_html
+
+        files.append((html, event_report_html(summary).encode("utf-8")))
+    write_all(files)
+    what = f"the summary of {summary.event.title} ({summary.event.short_code})"
+    print(f"Wrote {what} to {' and '.join(str(path) for path, _ in files)}")
+    return 0
+
+
+def _programme(desk: Desk, args: argparse.Namespace) -> int:
+    pdf, html = _targets(args)
+    summary = desk.summaries.programme_summary(
+        _date(args.date_from, "--from"), _date(args.date_to, "--to")
+    )
+    files: list[tuple[Path, bytes]] = []
+    if pdf is not None:
+        from engagement_desk.reports.programme_report import render_programme_report
+
+        files.append((pdf, render_programme_report(summary, large_print=args.large_print)))
+    if html is not None:
+        from engagement_desk.reports.html import programme_report_html
+
+        files.append((html, programme_report_html(summary).encode("utf-8")))
+    write_all(files)
+    events = summary.totals.events
+    print(
+        f"Wrote the programme summary ({events} event{'' if events == 1 else 's'}) to "
+        f"{' and '.join(str(path) for path, _ in files)}"
+    )
+    return 0
+
+
+def _date(text: str | None, option: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise UserError(f"Give {option} as a date like 2026-03-31; got '{text}'.") from exc
+
+
+def write_all(files: list[tuple[Path, bytes]]) -> None:
+    """Write each file beside its target, then rename them all: a failure part way never
+    leaves half a PDF, or a PDF without the HTML that was asked for."""
+    partial = [(target, target.with_name(f".{target.name}.partial")) for target, _ in files]
+    try:
+        for (_, data), (_, temporary) in zip(files, partial, strict=True):
+            with temporary.open("wb") as file:
+                file.write(data)
+                file.flush()
+                os.fsync(file.fileno())
+        for target, temporary in partial:
+            temporary.replace(target)
+    except OSError as exc:
+        raise UserError(
+            f"Could not save {exc.filename or 'the report'}: {exc.strerror or exc}. "
+            "Check the folder and try again."
+        ) from exc
+    finally:
+        for _, temporary in partial:
+            temporary.unlink(missing_ok=True)
