@@ -57,9 +57,9 @@ def test_pages_to_come_say_what_is_coming(
     qtbot: QtBot, desk: Desk, prompter: ScriptedPrompter
 ) -> None:
     window = make_window(qtbot, desk, prompter)
-    voices = window.page_named("Voices")
-    texts = [label.text() for label in voices.findChildren(type(window.database_label))]
-    assert any("Dot votes, rankings" in text for text in texts)
+    reports = window.page_named("Reports")
+    texts = [label.text() for label in reports.findChildren(type(window.database_label))]
+    assert any("previewed, saved and printed" in text for text in texts)
 
 
 def test_text_size_scales_the_whole_app(

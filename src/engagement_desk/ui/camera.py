@@ -82,6 +82,9 @@ NO_PERMISSION = (
 
 MARKER_MS = 1000  # how long the outline and "Code read" stay on the picture
 REPEAT_AFTER_S = 2.0  # a code out of view this long counts as shown again
+# About seven fallback looks a second: all four within ~0.6 s of a hard code appearing,
+# while an empty camera costs little more than one zxing call a frame.
+LIVE_FALLBACK_INTERVAL_S = 0.15
 
 
 @dataclass(frozen=True)
@@ -232,8 +235,11 @@ class CameraScanner(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setAccessibleName("Webcam scanner")
-        # Live frames: the first pass and one fallback each, in turn (see core.frames).
-        self._decoder = decoder or FrameDecoder(fallbacks_per_frame=1)
+        # Live frames: the first pass on each, and one fallback in turn every
+        # LIVE_FALLBACK_INTERVAL_S (see core.frames).
+        self._decoder = decoder or FrameDecoder(
+            fallbacks_per_frame=1, fallback_interval_s=LIVE_FALLBACK_INTERVAL_S
+        )
         self._still_decoder = still_decoder
         self._cameras = cameras
         self._clock = clock

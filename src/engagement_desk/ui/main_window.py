@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         from engagement_desk.ui.events_page import EventsPage
         from engagement_desk.ui.people_page import PeoplePage
         from engagement_desk.ui.settings_page import SettingsPage
+        from engagement_desk.ui.voices_page import VoicesPage
 
         self.desk = desk
         prompter = self._prompter
@@ -104,6 +105,9 @@ class MainWindow(QMainWindow):
         )
         self.check_in_page = CheckInPage(
             desk.events, desk.check_in, desk.registrations, prompter, desk.clock, self._sound
+        )
+        self.voices_page = VoicesPage(
+            desk.events, desk.voices, desk.webinars, desk.registrations, desk.summaries, prompter
         )
         self.settings_page = SettingsPage(
             text_size=self._text_size,
@@ -116,11 +120,7 @@ class MainWindow(QMainWindow):
             "Events": self.events_page,
             "People": self.people_page,
             "Check-in": self.check_in_page,
-            "Voices": ComingPage(
-                "Voices",
-                "Dot votes, rankings, 100 points, comments and webinar questions will be "
-                "captured here.",
-            ),
+            "Voices": self.voices_page,
             "Reports": ComingPage(
                 "Reports",
                 "Event and programme summaries for the Parent Carer Forum will be previewed, "
@@ -140,10 +140,11 @@ class MainWindow(QMainWindow):
         self.database_label.setAccessibleName(f"Database location {desk.db.location}")
         self.device_label.setText(f"This laptop: {desk.device.name}")
         self.device_label.setAccessibleName(f"This laptop is {desk.device.name}")
-        for page in (self.events_page, self.people_page):
+        for page in (self.events_page, self.people_page, self.voices_page):
             page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.events_page.events_changed.connect(self.people_page.reload_events)
         self.events_page.events_changed.connect(self.check_in_page.reload_events)
+        self.events_page.events_changed.connect(self.voices_page.reload_events)
         self.people_page.people_changed.connect(self.events_page.refresh)
         self.people_page.people_changed.connect(self.check_in_page.refresh)
         self.check_in_page.checked_in.connect(self.events_page.refresh)
