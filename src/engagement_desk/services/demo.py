@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -13,6 +13,8 @@ from engagement_desk.core.events import AgendaDraft, EventDraft, VenueDraft
 from engagement_desk.core.tickets import new_ticket_id
 from engagement_desk.db.database import Database
 from engagement_desk.db.models import (
+    Action,
+    ActionStatus,
     CheckIn,
     Comment,
     Event,
@@ -215,6 +217,57 @@ CAPTURE: dict[EventKind, tuple[str, ...]] = {
 }
 
 
+# "You said, we did": (you said, we did, owner, status, due in days from today, theme, priority)
+DEMO_ACTIONS: tuple[tuple[str, str, str, ActionStatus, int | None, str, str], ...] = (
+    (
+        "Nobody tells us where our child's EHCP assessment is up to.",
+        "Every family now has a named caseworker and an update at least every four weeks.",
+        "SEND Assessment Team",
+        ActionStatus.DONE,
+        -20,
+        "EHCP assessment process",
+        "",
+    ),
+    (
+        "The wait for speech and language therapy is too long.",
+        "Speech and language therapists are joining school clusters, starting with Radcliffe "
+        "and Ramsbottom.",
+        "Children's Community Health",
+        ActionStatus.IN_PROGRESS,
+        60,
+        "Speech, language and communication",
+        "Invest where need is greatest",
+    ),
+    (
+        "We want our young people to go to college in Bury, not travel an hour each way.",
+        "Working with Bury College on a local supported internship and a travel-training offer.",
+        "Preparing for Adulthood lead",
+        ActionStatus.IN_PROGRESS,
+        120,
+        "Preparation for adulthood / independence",
+        "Live, learn and grow up locally",
+    ),
+    (
+        "Parents should be in the room when services are designed, not told afterwards.",
+        "Bury2gether will co-chair the new SEND pathways working group.",
+        "Bury2gether and the SEND Improvement Board",
+        ActionStatus.PLANNED,
+        45,
+        "Co-production",
+        "Families' voices shape services",
+    ),
+    (
+        "Letters about the autism pathway are confusing.",
+        "",
+        "Neurodevelopmental pathway team",
+        ActionStatus.PLANNED,
+        None,
+        "Communication from the council",
+        "",
+    ),
+)
+
+
 @dataclass(frozen=True)
 class DemoResult:
     events: int
@@ -253,7 +306,7 @@ class DemoService:
         # Dots, points and the paper wall draw from their own stream, so adding them left
         # the rest of the demo as it was for the same seed.
         extra = random.Random(seed + 1)
-        self._programmes.ensure_seeded()
+        programme_id = self._programmes.ensure_seeded()
         event_ids = self._create_events()
         now = self._clock()
         with self._db.session() as s, s.begin():
@@ -337,7 +390,38 @@ class DemoService:
                             )
                         )
                         counts["comments"] += 1
+            s.add_all(self._actions(programme_id, themes, priorities, now))
         return DemoResult(events=len(event_ids), people=people, **counts)
+
+    @staticmethod
+    def _actions(
+        programme_id: str, themes: dict[str, Theme], priorities: list[Priority], now: datetime
+    ) -> list[Action]:
+        """A few "You said, we did" actions, as the SEND team would record them."""
+        today = to_local(now).date()
+
+        def due(days: int) -> datetime:
+            # Held at midday UTC: the same calendar day in London (see services.actions).
+            return datetime.combine(today + timedelta(days=days), time(12, tzinfo=UTC))
+
+        by_title = {p.title: p for p in priorities}
+        actions = []
+        for you_said, we_did, owner, status, days, theme, priority in DEMO_ACTIONS:
+            actions.append(
+                Action(
+                    programme_id=programme_id,
+                    you_said=you_said,
+                    we_did=we_did,
+                    owner=owner,
+                    status=status,
+                    due_on=due(days) if days is not None else None,
+                    theme_id=themes[theme].id if theme in themes else None,
+                    priority_id=by_title[priority].id if priority in by_title else None,
+                    created_at=now - timedelta(days=30),
+                    updated_at=now - timedelta(days=3),
+                )
+            )
+        return actions
 
     def _create_events(self) -> list[str]:
         today = to_local(self._clock()).date()
