@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from engagement_desk.bootstrap import Desk
 from engagement_desk.core.events import EventDraft, VenueDraft
+from engagement_desk.core.people import PersonDraft
 from engagement_desk.db.models import Comment, Response
 from engagement_desk.ui.voices_forms import (
     CommentForm,
@@ -228,3 +229,35 @@ def test_scores_follow_the_summary(qtbot: QtBot, page: VoicesPage, desk: Desk) -
     assert ranking is not None
     assert page.results.reading.text() == ranking.reading
     assert "Earlier help and prevention" in page.results.reading.text()
+
+
+def test_webinar_attendance_file_checks_people_in(
+    qtbot: QtBot, desk: Desk, prompter: ScriptedPrompter
+) -> None:
+    from pathlib import Path
+
+    webinar = desk.events.create(
+        EventDraft(
+            title="Monthly webinar",
+            kind="webinar",
+            starts_at=datetime(2026, 3, 4, 19, tzinfo=UTC),
+            ends_at=datetime(2026, 3, 4, 20, tzinfo=UTC),
+            online_link="https://meet.example.org/send",
+        )
+    ).id
+    desk.registrations.register(
+        webinar, PersonDraft("Tom Riley", email="tom.riley@example.org", consent_store=True)
+    )
+    page = VoicesPage(
+        desk.events, desk.voices, desk.webinars, desk.registrations, desk.summaries, prompter
+    )
+    qtbot.addWidget(page)
+    page.choose_event(webinar)
+    prompter.open_from = (
+        Path(__file__).resolve().parents[1] / "data" / "attendance" / "rejoining.csv"
+    )
+    text = page.questions.import_attendance()
+    assert text is not None and prompter.asked[-1][0] == "inform"
+    row = desk.events.rows_for([webinar])[0]
+    assert row.checked_in >= 2  # Tom matched by email; Sarah counted without a name
+    assert desk.registrations.search(webinar, "Sarah") == []

@@ -83,6 +83,11 @@ class QuestionsPanel(QWidget):
         self.answer.setPlaceholderText("The answer given, or to be sent")
         self.answer_button = QPushButton("Save &answer")
         self.answer_button.clicked.connect(self.save_answer)
+        self.attendance_button = QPushButton("Import &attendance file…")
+        self.attendance_button.setAccessibleName(
+            "Import the webinar platform's attendance file: checks in who came"
+        )
+        self.attendance_button.clicked.connect(self.import_attendance)
         self.table.selectionModel().selectionChanged.connect(self._selected)
 
         ask = QHBoxLayout()
@@ -94,11 +99,35 @@ class QuestionsPanel(QWidget):
         answer.addWidget(self.status)
         answer.addWidget(self.answer, 1)
         answer.addWidget(self.answer_button)
+        answer.addWidget(self.attendance_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.problems)
         layout.addLayout(ask)
         layout.addWidget(self.table, 1)
         layout.addLayout(answer)
+
+    def import_attendance(self) -> str | None:
+        """Both steps in one: a check that writes nothing, then the import if it is clean."""
+        if self._event_id is None:
+            return None
+        path = self._prompter.open_path(
+            self, "Webinar attendance", "Attendance exports (*.csv *.txt *.xlsx);;All files (*)"
+        )
+        if path is None:
+            return None
+        try:
+            result = self._webinars.import_attendance(self._event_id, path)
+        except UserError as exc:
+            self._prompter.warn(self, "Webinar attendance", str(exc))
+            return None
+        text = result.summary()
+        if result.problems:
+            text += "\n\n" + "\n".join(f"• {problem}" for problem in result.problems)
+            self._prompter.warn(self, "Webinar attendance", text)
+        else:
+            self._prompter.inform(self, "Webinar attendance", text)
+            self.changed.emit(text.splitlines()[0])
+        return text
 
     def set_event(self, event_id: str | None, themes: tuple[str, ...]) -> None:
         self._event_id = event_id
