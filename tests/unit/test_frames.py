@@ -320,6 +320,23 @@ def test_live_decoding_takes_one_fallback_per_frame_in_turn() -> None:
     assert calls == ["a", "b", "c", "a", "b"]
 
 
+def test_live_fallbacks_are_spaced_out_in_time() -> None:
+    """With nothing in view, most frames cost only the first pass."""
+    calls: list[str] = []
+    now = [0.0]
+    decoder = FrameDecoder(
+        [counting(name, calls) for name in ("a", "b")],
+        fallbacks_per_frame=1,
+        fallback_interval_s=0.2,
+        clock=lambda: now[0],
+    )
+    empty = Image.new("L", (320, 240), 200)
+    for step in range(10):  # 20 frames a second for half a second
+        now[0] = step * 0.05
+        decoder.decode(empty)
+    assert calls == ["a", "b", "a"]  # at 0, 0.2 and 0.4 s
+
+
 def test_a_live_decoder_reads_a_hard_code_within_one_round() -> None:
     payload = ticket_payload()
     frame = HARD["out of focus, noisy"](payload)

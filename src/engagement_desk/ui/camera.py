@@ -61,7 +61,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engagement_desk.core.frames import FoundCode, FrameDecoder, PixelLayout, RawFrame
+from engagement_desk.core.frames import (
+    FoundCode,
+    FrameDecoder,
+    PixelLayout,
+    RawFrame,
+    live_decoder,
+)
 
 log = logging.getLogger(__name__)
 
@@ -82,9 +88,6 @@ NO_PERMISSION = (
 
 MARKER_MS = 1000  # how long the outline and "Code read" stay on the picture
 REPEAT_AFTER_S = 2.0  # a code out of view this long counts as shown again
-# About seven fallback looks a second: all four within ~0.6 s of a hard code appearing,
-# while an empty camera costs little more than one zxing call a frame.
-LIVE_FALLBACK_INTERVAL_S = 0.15
 
 
 @dataclass(frozen=True)
@@ -235,11 +238,7 @@ class CameraScanner(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setAccessibleName("Webcam scanner")
-        # Live frames: the first pass on each, and one fallback in turn every
-        # LIVE_FALLBACK_INTERVAL_S (see core.frames).
-        self._decoder = decoder or FrameDecoder(
-            fallbacks_per_frame=1, fallback_interval_s=LIVE_FALLBACK_INTERVAL_S
-        )
+        self._decoder = decoder or live_decoder()
         self._still_decoder = still_decoder
         self._cameras = cameras
         self._clock = clock
