@@ -125,7 +125,13 @@ def test_a_forms_export_with_consent_questions(
         # The form's timestamp is UK time; it is stored in UTC.
         assert registered["Tom Riley"].registered_at == datetime(2026, 3, 3, 10, 2, 51, tzinfo=UTC)
         assert all(r.source == "import" for r in registered.values())
-        assert all(r.ticket_code for r in registered.values())
+        codes = [r.ticket_code for r in registered.values()]
+    tickets = TicketService(desk.db)
+    for code in codes:
+        assert code is not None
+        reading = tickets.verify(code)
+        assert reading.ok and reading.event_code == event
+    with desk.db.session() as s:
         assert s.scalar(select(AuditEntry.action).where(AuditEntry.action == "people imported"))
     [row] = desk.events.list_events()
     assert row.registered == 4

@@ -13,6 +13,7 @@ Two privacy rules live here once:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -353,19 +354,37 @@ ACCESS_ALIASES: dict[str, str] = {
 _NOTHING = frozenset({"", "none", "no", "n", "n a", "na", "nil", "nothing", "not applicable", "-"})
 
 
+_NOT_WORDS = re.compile(r"[^0-9a-z]+")
+
+
+@functools.lru_cache(maxsize=16_384)
 def vocabulary_key(text: str) -> str:
-    """Text reduced for matching words against a vocabulary: folded, letters and digits only."""
-    return collapse_spaces(re.sub(r"[^0-9a-z]+", " ", fold(text)))
+    """Text reduced for matching words against a vocabulary: folded, letters and digits only.
+
+    Cached: an import asks about the same few answers ('Yes', 'Parent') thousands of times.
+    """
+    return " ".join(_NOT_WORDS.sub(" ", fold(text)).split())
+
+
+_TABLES: dict[tuple[tuple[str, ...], int], dict[str, str]] = {}
+_PHRASES: dict[tuple[tuple[str, ...], int], list[tuple[str, str]]] = {}
+
+
+def _table(values: Sequence[str], aliases: dict[str, str]) -> dict[str, str]:
+    """Every spelling we accept (as a vocabulary key) and the value it means; built once."""
+    cache_key = (tuple(values), id(aliases))
+    table = _TABLES.get(cache_key)
+    if table is None:
+        table = dict(aliases)
+        if PREFER_NOT_TO_SAY in values:
+            table.update(dict.fromkeys(_PREFER_NOT, PREFER_NOT_TO_SAY))
+        table.update({vocabulary_key(v): v for v in values})  # a value's own name wins
+        _TABLES[cache_key] = table
+    return table
 
 
 def _match(text: str, values: Sequence[str], aliases: dict[str, str]) -> str | None:
-    key = vocabulary_key(text)
-    for value in values:
-        if vocabulary_key(value) == key:
-            return value
-    if PREFER_NOT_TO_SAY in values and key in _PREFER_NOT:
-        return PREFER_NOT_TO_SAY
-    return aliases.get(key)
+    return _table(values, aliases).get(vocabulary_key(text))
 
 
 def match_role(text: str) -> str | None:
@@ -423,12 +442,16 @@ def _match_many(
     """
     remaining = " " + vocabulary_key(text) + " "
     found: list[str] = []
-    phrases = [(vocabulary_key(v), v) for v in values] + list(aliases.items())
-    if PREFER_NOT_TO_SAY in values:
-        phrases += [(p, PREFER_NOT_TO_SAY) for p in _PREFER_NOT]
-    for phrase, value in sorted(phrases, key=lambda pair: -len(pair[0])):
-        padded = f" {phrase} "
-        if phrase and padded in remaining:
+    cache_key = (tuple(values), id(aliases))
+    phrases = _PHRASES.get(cache_key)
+    if phrases is None:
+        phrases = sorted(
+            ((f" {k} ", v) for k, v in _table(values, aliases).items() if k),
+            key=lambda pair: -len(pair[0]),
+        )
+        _PHRASES[cache_key] = phrases
+    for padded, value in phrases:
+        if padded in remaining:
             remaining = remaining.replace(padded, " ")
             if value not in found:
                 found.append(value)
@@ -438,18 +461,25 @@ def _match_many(
 
 
 def match_access_needs(text: str) -> tuple[list[str], str]:
+    """Access needs in a free-text answer; see ``_access_needs``."""
+    found, note = _access_needs(text)
+    return list(found), note
+
+
+@functools.lru_cache(maxsize=4096)
+def _access_needs(text: str) -> tuple[tuple[str, ...], str]:
     """Access needs in a free-text answer. Unless the answer is only a list of needs as we name
     them ('Wheelchair access, Hearing loop'), the whole answer is also kept as a note, so the
     organiser reads what the person wrote ('Dietary (vegetarian)'); unrecognised words add
     'other'."""
     if vocabulary_key(text) in _NOTHING:
-        return [], ""
+        return (), ""
     found, unrecognised = _match_many(text, ACCESS_NEEDS, ACCESS_ALIASES)
     if unrecognised and "other" not in found:
         found.append("other")
     parts = [part for part in re.split(r"[;,|\n]", text) if part.strip()]
     exact = all(_match(part, ACCESS_NEEDS, ACCESS_ALIASES) for part in parts)
-    return found, "" if exact else collapse_spaces(text)
+    return tuple(found), "" if exact else collapse_spaces(text)
 
 
 def match_need_areas(text: str) -> list[str]:
@@ -511,6 +541,7 @@ _NO = frozenset(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_yes_no(text: str) -> bool | None:
     """A consent or checkbox answer: True, False, or None when it is neither.
 
