@@ -520,7 +520,8 @@ def _bar_drawing(chart: BarChart, look: Look) -> Drawing:
         lines = simpleSplit(bar.label, FAMILY, size, width - place_width) or [""]
         labelled.append((bar, place_width, lines))
     height = sum(len(lines) * line + thickness + gap for _, _, lines in labelled) + size * 0.3
-    drawing = Drawing(width, height)
+    # Without an initial font the renderer sets Helvetica 10 pt before the first string.
+    drawing = Drawing(width, height, initialFontName=FAMILY, initialFontSize=size)
     y = height
     for bar, place_width, lines in labelled:
         for index, text in enumerate(lines):

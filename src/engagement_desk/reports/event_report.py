@@ -152,6 +152,9 @@ def _attendance(summary: EventSummary) -> list[Block]:
 
 def _who_came(summary: EventSummary) -> list[Block]:
     blocks: list[Block] = [Heading("Who came", 2)]
+    if summary.attendance.checked_in.value == 0:
+        blocks.append(Text("No one checked in, so there is nothing to show about who came."))
+        return blocks
     blocks.append(
         Text(
             f"Details held for {summary.profile_total.text} of the "
@@ -159,8 +162,9 @@ def _who_came(summary: EventSummary) -> list[Block]:
             "a family was optional."
         )
     )
-    if not summary.profile:
+    if not summary.profile or summary.profile_total.value == 0:
         blocks.append(Text("No details are held about the people who came."))
+        return blocks
     for breakdown in summary.profile:
         blocks += _profile_table(breakdown)
     return blocks
