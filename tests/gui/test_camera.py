@@ -238,6 +238,26 @@ def test_two_codes_in_one_frame_are_both_reported(qtbot: QtBot, scanner: CameraS
     assert sorted(read) == sorted([first, second])
 
 
+def test_cameras_are_listed_when_the_scanner_is_first_shown(qtbot: QtBot) -> None:
+    """Qt Multimedia is slow to load, so building the check-in page does not load it."""
+    asked: list[int] = []
+
+    def cameras() -> list[QCameraDevice]:
+        asked.append(1)
+        return []
+
+    scanner = CameraScanner(cameras=cameras)
+    qtbot.addWidget(scanner)
+    assert asked == []
+    assert not scanner.start_button.isEnabled()
+    scanner.show()
+    assert asked == [1]
+    assert scanner.status.text() == NO_CAMERA
+    scanner.hide()
+    scanner.show()
+    assert asked == [1]  # after that, only when a camera is plugged in or out
+
+
 def test_a_camera_that_fails_to_start_is_explained(qtbot: QtBot) -> None:
     """A camera listed but gone by the time Start is pressed (unplugged, or in use)."""
     cameras: list[QCameraDevice] = []

@@ -6,6 +6,9 @@ running, in which case the frame is dropped rather than queued, so the preview n
 waits and the decoder always works on a recent picture. Decoding is
 core.frames.FrameDecoder on the frame's grey pixels, read in place.
 
+Qt Multimedia is loaded when the scanner is first shown, not when the app starts: it
+takes tens of milliseconds to load and to list the cameras.
+
 When a code is read, its outline and "Code read" are drawn over the picture for a
 second and ``code_read(text)`` is emitted. A code that stays in view is reported once,
 not for every frame: again only after it has been out of view for REPEAT_AFTER_S.
@@ -18,6 +21,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QCameraPermission,
@@ -43,14 +47,6 @@ from PySide6.QtGui import (
     QPolygonF,
     QShowEvent,
 )
-from PySide6.QtMultimedia import (
-    QCamera,
-    QCameraDevice,
-    QMediaCaptureSession,
-    QMediaDevices,
-    QVideoFrame,
-    QVideoSink,
-)
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -68,6 +64,16 @@ from engagement_desk.core.frames import (
     RawFrame,
     live_decoder,
 )
+
+if TYPE_CHECKING:
+    from PySide6.QtMultimedia import (
+        QCamera,
+        QCameraDevice,
+        QMediaCaptureSession,
+        QMediaDevices,
+        QVideoFrame,
+        QVideoSink,
+    )
 
 log = logging.getLogger(__name__)
 
@@ -233,14 +239,14 @@ class CameraScanner(QWidget):
         *,
         decoder: FrameDecoder | None = None,
         still_decoder: Callable[[], FrameDecoder] = FrameDecoder,
-        cameras: Callable[[], list[QCameraDevice]] = QMediaDevices.videoInputs,
+        cameras: Callable[[], list[QCameraDevice]] | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         super().__init__(parent)
         self.setAccessibleName("Webcam scanner")
         self._decoder = decoder or live_decoder()
         self._still_decoder = still_decoder
-        self._cameras = cameras
+        self._cameras = cameras  # None: Qt Multimedia's list of video inputs
         self._clock = clock
         self._devices: list[QCameraDevice] = []
         self._camera: QCamera | None = None
@@ -283,12 +289,9 @@ class CameraScanner(QWidget):
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.status)
 
-        self._sink = QVideoSink(self)
-        self._sink.videoFrameChanged.connect(self._on_video_frame)
-        self._session = QMediaCaptureSession(self)
-        self._session.setVideoSink(self._sink)
-        self._media_devices = QMediaDevices(self)
-        self._media_devices.videoInputsChanged.connect(self.refresh_cameras)
+        self._sink: QVideoSink | None = None
+        self._session: QMediaCaptureSession | None = None
+        self._media_devices: QMediaDevices | None = None
 
         self._marker_timer = QTimer(self)
         self._marker_timer.setSingleShot(True)
@@ -297,7 +300,8 @@ class CameraScanner(QWidget):
 
         self.start_button.clicked.connect(self.start)
         self.stop_button.clicked.connect(self.stop)
-        self.refresh_cameras()
+        self.start_button.setEnabled(False)
+        self.camera_choice.setEnabled(False)
 
     # --- cameras ------------------------------------------------------------------------
 
@@ -309,11 +313,26 @@ class CameraScanner(QWidget):
     def busy(self) -> bool:
         return self._in_flight > 0
 
+    def _load_multimedia(self) -> None:
+        if self._session is not None:
+            return
+        from PySide6.QtMultimedia import QMediaCaptureSession, QMediaDevices, QVideoSink
+
+        self._sink = QVideoSink(self)
+        self._sink.videoFrameChanged.connect(self._on_video_frame)
+        self._session = QMediaCaptureSession(self)
+        self._session.setVideoSink(self._sink)
+        self._media_devices = QMediaDevices(self)
+        self._media_devices.videoInputsChanged.connect(self.refresh_cameras)
+
     def refresh_cameras(self) -> None:
         """List the cameras again (one was plugged in or out), keeping the choice if it is there."""
+        self._load_multimedia()
+        from PySide6.QtMultimedia import QMediaDevices
+
         chosen = self._chosen_device()
         chosen_id = bytes(chosen.id().data()) if chosen is not None else None
-        self._devices = list(self._cameras())
+        self._devices = list(self._cameras() if self._cameras else QMediaDevices.videoInputs())
         self.camera_choice.clear()
         for device in self._devices:
             self.camera_choice.addItem(device.description() or "Camera")
@@ -335,6 +354,8 @@ class CameraScanner(QWidget):
             self.preview.clear("Camera off" if have_cameras else "No camera")
 
     def start(self) -> None:
+        if self._session is None:
+            self.refresh_cameras()
         device = self._chosen_device()
         if device is None:
             self._say(NO_CAMERA)
@@ -350,6 +371,9 @@ class CameraScanner(QWidget):
             app.requestPermission(QCameraPermission(), self, lambda *_: self.start())
             return
         self.stop()
+        from PySide6.QtMultimedia import QCamera
+
+        assert self._session is not None
         camera = QCamera(device, self)
         camera.errorOccurred.connect(self._camera_failed)
         self._camera = camera
@@ -360,7 +384,7 @@ class CameraScanner(QWidget):
         self.stop_button.setEnabled(True)
         self.camera_choice.setEnabled(False)
         camera.start()
-        if camera.error() != QCamera.Error.NoError:
+        if camera.error() != QCamera.Error.NoError:  # failed at once, before any signal
             self._camera_failed(camera.error(), camera.errorString())
         elif camera.isActive():
             self._say(LOOKING)
@@ -370,7 +394,8 @@ class CameraScanner(QWidget):
         if camera is not None:
             camera.errorOccurred.disconnect(self._camera_failed)
             camera.stop()
-            self._session.setCamera(None)
+            if self._session is not None:
+                self._session.setCamera(None)  # type: ignore[arg-type]  # None detaches; stubs omit it
             camera.deleteLater()
         self.stop_button.setEnabled(False)
         self.start_button.setEnabled(bool(self._devices))
@@ -469,6 +494,8 @@ class CameraScanner(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if self._session is None:
+            self.refresh_cameras()
         if self._resume_on_show:
             self._resume_on_show = False
             self.start()
