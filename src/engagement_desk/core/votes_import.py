@@ -127,8 +127,11 @@ def parse_votes(
     titles = {pid: title for pid, _, title in priorities}
     problems: list[ImportProblem] = []
     columns = _plan(sheet, priorities, problems)
+    # Unknown or doubled columns are reported with the rows' problems; these two stop the
+    # rows being read at all.
+    fatal: list[ImportProblem] = []
     if columns.method is None and method is None and columns.priorities:
-        problems.append(
+        fatal.append(
             ImportProblem(
                 None,
                 None,
@@ -138,7 +141,7 @@ def parse_votes(
             )
         )
     if not columns.priorities and columns.comment is None:
-        problems.append(
+        fatal.append(
             ImportProblem(
                 None,
                 None,
@@ -149,8 +152,8 @@ def parse_votes(
                 + ".",
             )
         )
-    if problems:
-        return VotesFile(sheet.file_name, (), 0, (), tuple(problems))
+    if fatal:
+        return VotesFile(sheet.file_name, (), 0, (), (*problems, *fatal))
 
     known_themes = {fold(t): t for t in themes}
     rows: list[VoteRow] = []
