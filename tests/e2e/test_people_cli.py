@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from engagement_desk.bootstrap import open_desk
+from engagement_desk.core.events import EventDraft, VenueDraft
+from engagement_desk.core.people import PersonDraft
+from engagement_desk.paths import AppPaths
+from tests.conftest import FakeClock
 from tests.e2e.conftest import Cli
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "imports"
@@ -202,3 +208,43 @@ def test_privacy_export_and_erase(cli: Cli, data_dir: Path, tmp_path: Path) -> N
     again = cli("privacy", "erase", "pq@example.org")
     assert again.code == 1
     assert "No one has the email address pq@example.org" in again.err
+
+
+# ---- the same on PostgreSQL, the shared office server --------------------------------------
+
+
+@pytest.mark.postgres
+def test_people_on_postgres(
+    paths: AppPaths, clock: FakeClock, postgres_url: str, tmp_path: Path
+) -> None:
+    desk = open_desk(paths, postgres_url, clock=clock)
+    try:
+        event = desk.events.create(
+            EventDraft(
+                title="Have your say",
+                kind="venue",
+                starts_at=datetime(2026, 4, 22, 9, 0, tzinfo=UTC),
+                ends_at=datetime(2026, 4, 22, 11, 0, tzinfo=UTC),
+                venue=VenueDraft("Bury Town Hall"),
+                capacity=3,
+            )
+        ).short_code
+        report = desk.imports.import_file(event, DATA / "windows_1252.csv")
+        assert (report.registrations, report.waitlisted) == (4, 1), report.problems
+        zoe = desk.registrations.register(
+            event, PersonDraft("Zoë Hughes", email="ZOE.hughes@example.org", consent_store=True)
+        )
+        assert zoe.already_registered
+        # Case- and accent-insensitive on PostgreSQL too (its LIKE is case-sensitive).
+        assert [r.name for r in desk.registrations.search(event, "SIOBHAN")] == ["Siobhán Ó Briain"]
+        assert [r.name for r in desk.registrations.search(None, "zoe")] == ["Zoë Hughes"]
+        [first] = [r for r in desk.registrations.list_people(event) if r.ticket_code][:1]
+        result = desk.registrations.cancel(event, first.ticket_code or "")
+        assert len(result.promoted) == 1
+        walk_in = desk.registrations.walk_in(event, "Sam Lee", "sam@example.org")
+        assert walk_in.checked_in
+        erased = desk.registrations.erase_person("zoe.hughes@example.org")
+        assert erased.name == "Zoë Hughes"
+        assert "Zoë Hughes" not in [r.name for r in desk.registrations.list_people()]
+    finally:
+        desk.close()
