@@ -21,6 +21,7 @@ from engagement_desk.paths import AppPaths
 from tests.conftest import FakeClock
 
 TODAY = datetime(2026, 4, 15, 9, 0, tzinfo=UTC)  # the tests' clock
+LAST_WEEK = datetime(2026, 4, 8, 9, 0, tzinfo=UTC)
 
 
 def flat(text: str) -> str:
