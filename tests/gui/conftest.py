@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QWidget
 
 
@@ -15,6 +16,7 @@ class ScriptedPrompter:
 
     save_to: Path | None = None
     open_from: Path | None = None
+    print_to: Path | None = None
     confirm_answer: bool = True
     text_answer: str | None = ""
     asked: list[tuple[str, str]] = field(default_factory=list)
@@ -36,6 +38,16 @@ class ScriptedPrompter:
     def text(self, parent: QWidget, title: str, label: str) -> str | None:
         self.asked.append(("text", label))
         return self.text_answer
+
+    def printer(self, parent: QWidget) -> QPrinter | None:
+        """A PDF 'printer', so a test can read back what was printed."""
+        self.asked.append(("printer", ""))
+        if self.print_to is None:
+            return None
+        chosen = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+        chosen.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        chosen.setOutputFileName(str(self.print_to))
+        return chosen
 
     def inform(self, parent: QWidget, title: str, message: str) -> None:
         self.asked.append(("inform", message))

@@ -53,13 +53,17 @@ def test_every_page_is_reachable_from_the_keyboard(
     assert window.stack.currentWidget() is window.events_page
 
 
-def test_pages_to_come_say_what_is_coming(
-    qtbot: QtBot, desk: Desk, prompter: ScriptedPrompter
-) -> None:
-    window = make_window(qtbot, desk, prompter)
-    reports = window.page_named("Reports")
-    texts = [label.text() for label in reports.findChildren(type(window.database_label))]
-    assert any("previewed, saved and printed" in text for text in texts)
+def test_the_shell_shows_before_the_desk_opens(qtbot: QtBot, desk: Desk) -> None:
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert window.database_label.text() == "Opening the database…"
+    assert window.property("ready") is None
+    with qtbot.waitSignal(window.ready):
+        window.attach(desk)
+    assert window.property("ready") is True
+    assert window.page_named("Events") is window.events_page
+    assert window.stack.currentWidget() is window.events_page
 
 
 def test_text_size_scales_the_whole_app(

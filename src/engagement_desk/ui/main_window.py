@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         from engagement_desk.ui.checkin_page import CheckInPage
         from engagement_desk.ui.events_page import EventsPage
         from engagement_desk.ui.people_page import PeoplePage
+        from engagement_desk.ui.reports_page import ReportsPage
         from engagement_desk.ui.settings_page import SettingsPage
         from engagement_desk.ui.voices_page import VoicesPage
 
@@ -109,6 +110,9 @@ class MainWindow(QMainWindow):
         self.voices_page = VoicesPage(
             desk.events, desk.voices, desk.webinars, desk.registrations, desk.summaries, prompter
         )
+        self.reports_page = ReportsPage(
+            desk.events, desk.summaries, desk.actions, desk.programmes, prompter
+        )
         self.settings_page = SettingsPage(
             text_size=self._text_size,
             database_location=desk.db.location,
@@ -121,11 +125,7 @@ class MainWindow(QMainWindow):
             "People": self.people_page,
             "Check-in": self.check_in_page,
             "Voices": self.voices_page,
-            "Reports": ComingPage(
-                "Reports",
-                "Event and programme summaries for the Parent Carer Forum will be previewed, "
-                "saved and printed here.",
-            ),
+            "Reports": self.reports_page,
             "Settings": self.settings_page,
         }
         current = self.stack.currentIndex()
@@ -140,11 +140,12 @@ class MainWindow(QMainWindow):
         self.database_label.setAccessibleName(f"Database location {desk.db.location}")
         self.device_label.setText(f"This laptop: {desk.device.name}")
         self.device_label.setAccessibleName(f"This laptop is {desk.device.name}")
-        for page in (self.events_page, self.people_page, self.voices_page):
+        for page in (self.events_page, self.people_page, self.voices_page, self.reports_page):
             page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.events_page.events_changed.connect(self.people_page.reload_events)
         self.events_page.events_changed.connect(self.check_in_page.reload_events)
         self.events_page.events_changed.connect(self.voices_page.reload_events)
+        self.events_page.events_changed.connect(self.reports_page.reload_events)
         self.people_page.people_changed.connect(self.events_page.refresh)
         self.people_page.people_changed.connect(self.check_in_page.refresh)
         self.check_in_page.checked_in.connect(self.events_page.refresh)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 
 class Prompter(Protocol):
@@ -20,6 +21,8 @@ class Prompter(Protocol):
     def text(self, parent: QWidget, title: str, label: str) -> str | None: ...
 
     def inform(self, parent: QWidget, title: str, message: str) -> None: ...
+
+    def printer(self, parent: QWidget) -> QPrinter | None: ...
 
     def warn(self, parent: QWidget, title: str, message: str) -> None: ...
 
@@ -44,6 +47,11 @@ class DialogPrompter:
     def text(self, parent: QWidget, title: str, label: str) -> str | None:
         value, ok = QInputDialog.getText(parent, title, label)
         return value if ok else None
+
+    def printer(self, parent: QWidget) -> QPrinter | None:
+        chosen = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(chosen, parent)
+        return chosen if dialog.exec() == QDialog.DialogCode.Accepted else None
 
     def inform(self, parent: QWidget, title: str, message: str) -> None:
         QMessageBox.information(parent, title, message)
