@@ -18,8 +18,8 @@ from pypdf import PdfReader
 
 from engagement_desk.bootstrap import Desk
 from engagement_desk.core.scoring import Cell
-from engagement_desk.core.summary import Attendance, EventSummary
-from engagement_desk.reports.event_report import event_report, render_event_report
+from engagement_desk.core.summary import Attendance, EventSummary, Quote
+from engagement_desk.reports.event_report import QUOTE_LIMIT, event_report, render_event_report
 from engagement_desk.reports.html import event_report_html
 from engagement_desk.services.events import When
 from tests.unit import summary_data
@@ -317,3 +317,13 @@ def test_the_content_is_built_from_the_summary_alone() -> None:
     text = pdf_text(render_event_report(summary))
     assert "Prepared for Bury2gether" in text
     assert "Where Bury Town Hall, Knowsley Street, Bury, BL9 0SW" in text
+
+
+def test_many_quotes_become_a_selection() -> None:
+    quotes = tuple(Quote(f"Quote number {n:02d} from the day.") for n in range(40))
+    text = pdf_text(render_event_report(summary_data.event_summary(quotes=quotes)))
+    shown = [n for n in range(40) if f"Quote number {n:02d} from the day." in text]
+    assert shown == list(range(QUOTE_LIMIT))
+    assert "A selection of them is shown here." in text
+    few = pdf_text(render_event_report(summary_data.event_summary()))
+    assert "A selection" not in few

@@ -44,6 +44,11 @@ from engagement_desk.reports.content import (
     suppression_notice,
 )
 
+# A report is read, not searched: past this many, quotes are a selection (the first ones,
+# in the summary's order) rather than pages of them. The count is not printed: it is a
+# count of comments that the summary does not publish.
+QUOTE_LIMIT = 15
+
 QUESTION_GROUPS = (
     ("answered live", "Answered during the webinar"),
     ("answered later", "Answered afterwards"),
@@ -382,10 +387,15 @@ def _quotes(summary: EventSummary) -> list[Block]:
     if not summary.quotes:
         blocks.append(Text("No comments were shared with permission to quote them."))
         return blocks
+    chosen = summary.quotes[:QUOTE_LIMIT]
+    selection = " A selection of them is shown here." if len(chosen) < len(summary.quotes) else ""
     blocks.append(
-        Text("Comments shared with permission to quote them. No names are given.", "note")
+        Text(
+            f"Comments shared with permission to quote them. No names are given.{selection}",
+            "note",
+        )
     )
-    blocks += [Quote(q.text) for q in summary.quotes]
+    blocks += [Quote(q.text) for q in chosen]
     return blocks
 
 
