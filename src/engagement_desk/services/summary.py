@@ -22,14 +22,15 @@ Privacy, all in one place (rules in ``core.scoring``):
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Text, and_, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from engagement_desk.core.clock import (
@@ -154,21 +155,17 @@ class _Counts:
         return self.registered - self.checked_in
 
 
-@dataclass(frozen=True)
-class _Profile:
-    """One checked-in person's (or one linked response's) characteristics, as group labels."""
+# One group's size and its priorities' scores: dots, points, or Borda points for rankings.
+_Group = tuple[int, dict[str, int]]
 
-    area: str
-    age_band: str
-    setting: str
-    ehcp_status: str
-    need_areas: tuple[str, ...]
 
-    def groups(self, dimension: str) -> tuple[str, ...]:
-        if dimension == "need_areas":
-            return self.need_areas
-        value: str = getattr(self, dimension)
-        return (value,)
+@dataclass
+class _Linked:
+    """Responses by one method linked to a person whose details we hold, grouped by each
+    characteristic (counted in the database)."""
+
+    total: int = 0
+    groups: dict[str, dict[str, _Group]] = field(default_factory=dict)  # dimension -> label
 
 
 @dataclass
@@ -199,19 +196,21 @@ class SummaryService:
             attendance = attendance_cells(
                 _attendance(s, [event.id]).get(event.id, _Counts()), threshold
             )
-            people = _checked_in_profiles(s, event.id)
-            profile, profile_total = _profile_breakdowns(people, threshold, attendance.checked_in)
+            people, described = _profile_counts(s, event.id)
+            profile, profile_total = _profile_breakdowns(
+                people, described, threshold, attendance.checked_in
+            )
 
             data = _method_data(s, [event.id]).get(event.id, {})
             wanted = [m for m in SCORED_METHODS if m in (event.capture_methods or []) or m in data]
-            linked = _linked_responses(s, event.id) if data else {}
+            linked = _linked_groups(s, event.id, len(priorities)) if data else {}
             methods = tuple(
                 _method_result(
                     method,
                     data.get(method, _MethodData()),
                     priorities,
                     threshold,
-                    linked.get(method, []),
+                    linked.get(method),
                 )
                 for method in wanted
             )
@@ -433,49 +432,64 @@ def _live_check_ins(event_id: str) -> Any:
     )
 
 
-def _profile_of(
-    district: str | None,
-    age_band: str | None,
-    setting: str | None,
-    ehcp: str | None,
-    needs: list[str] | None,
-    special: bool,
-) -> _Profile:
-    """Group labels for one person; a child's details count only with their consent."""
-
-    def given(value: str | None) -> str:
-        return value if special and value else NOT_GIVEN
-
-    need_areas = tuple(dict.fromkeys(needs or ())) if special else ()
-    return _Profile(
-        area=(district or "").strip().upper() or NOT_GIVEN,
-        age_band=given(age_band),
-        setting=given(setting),
-        ehcp_status=given(ehcp),
-        need_areas=need_areas or (NOT_GIVEN,),
-    )
+def _label(dimension: str) -> Any:
+    """The group a person falls in, worked out by the database: their postcode district, or a
+    child's detail, which counts only with consent to keep it; otherwise 'not given'."""
+    if dimension == "area":
+        district = func.upper(func.trim(func.coalesce(Person.postcode_district, "")))
+        return case((district == "", literal(NOT_GIVEN)), else_=district)
+    column = {
+        "age_band": Person.child_age_band,
+        "setting": Person.child_setting,
+        "ehcp_status": Person.ehcp_status,
+    }[dimension]
+    given = and_(Person.consent_special_category.is_(True), func.coalesce(column, "") != "")
+    return case((given, column), else_=literal(NOT_GIVEN))
 
 
-def _checked_in_profiles(s: Session, event_id: str) -> list[_Profile]:
-    """The checked-in people whose details we hold (not anonymous walk-ins or the erased)."""
+_SINGLE = ("area", "age_band", "setting", "ehcp_status")
+# Areas of need are a list per person: grouped by the list as text, then spread out here.
+_NEEDS = (cast(Person.need_areas, Text), Person.consent_special_category)
+
+
+def _need_groups(needs_text: str | None, special: bool | None) -> tuple[str, ...]:
+    needs: Any = None
+    if special and needs_text:
+        try:
+            needs = json.loads(needs_text)
+        except ValueError:
+            needs = None
+    found = tuple(dict.fromkeys(str(n) for n in needs)) if isinstance(needs, list) else ()
+    return found or (NOT_GIVEN,)
+
+
+def _profile_counts(s: Session, event_id: str) -> tuple[dict[str, Counter[str]], int]:
+    """The checked-in people whose details we hold (not anonymous walk-ins or the erased),
+    counted by each characteristic; and how many they are."""
     live = _live_check_ins(event_id)
-    query = (
-        select(
-            Person.postcode_district,
-            Person.child_age_band,
-            Person.child_setting,
-            Person.ehcp_status,
-            Person.need_areas,
-            Person.consent_special_category,
+
+    def counted(*columns: Any) -> Any:
+        return (
+            select(*columns, func.count(Person.id))
+            .select_from(Person)
+            .join(Registration, Registration.person_id == Person.id)
+            .join(live, live.c.registration_id == Registration.id)
+            .where(
+                Registration.event_id == event_id,
+                Registration.status == RegistrationStatus.REGISTERED,
+            )
+            .group_by(*columns)
         )
-        .join(Registration, Registration.person_id == Person.id)
-        .join(live, live.c.registration_id == Registration.id)
-        .where(
-            Registration.event_id == event_id,
-            Registration.status == RegistrationStatus.REGISTERED,
-        )
-    )
-    return [_profile_of(*row) for row in s.execute(query)]
+
+    # One pass: people with the same groups in every characteristic counted together.
+    labels = [_label(d) for d in _SINGLE]
+    counts: dict[str, Counter[str]] = {d: Counter() for d, _ in DIMENSIONS}
+    for *singles, needs_text, special, count in s.execute(counted(*labels, *_NEEDS)):
+        for dimension, label in zip(_SINGLE, singles, strict=True):
+            counts[dimension][str(label)] += int(count)
+        for group in _need_groups(needs_text, special):
+            counts["need_areas"][group] += int(count)
+    return counts, sum(counts["area"].values())
 
 
 def _labels(dimension: str, present: Iterable[str]) -> list[str]:
@@ -491,15 +505,10 @@ def _labels(dimension: str, present: Iterable[str]) -> list[str]:
 
 
 def _profile_breakdowns(
-    people: Sequence[_Profile], threshold: int, checked_in: Cell
+    counts: Mapping[str, Counter[str]], total: int, threshold: int, checked_in: Cell
 ) -> tuple[tuple[ProfileBreakdown, ...], Cell]:
     """``checked_in`` is the attendance's number: when everyone who came is described, the
     breakdowns' total is that same, already published, number."""
-    counts: dict[str, Counter[str]] = {d: Counter() for d, _ in DIMENSIONS}
-    for person in people:
-        for dimension, _ in DIMENSIONS:
-            counts[dimension].update(person.groups(dimension))
-    total = len(people)
     additive = [d for d, _ in DIMENSIONS if d != "need_areas"]
 
     def build(published: Cell | None) -> dict[str, Breakdown]:
@@ -601,39 +610,31 @@ def _method_data(s: Session, event_ids: Sequence[str]) -> dict[str, dict[str, _M
     )
     for event_id, method, count in s.execute(counted):
         slot(event_id, ResponseMethod(method).value).responses = int(count)
-    sums = (
+    # One pass over the scores for every method (each pass costs a lookup per score):
+    # how many gave each value to each priority. Dots and points add up value x count.
+    values = (
         select(
             Response.event_id,
             Response.method,
-            ResponseScore.priority_id,
-            func.sum(ResponseScore.value),
-        )
-        .join(Response, Response.id == ResponseScore.response_id)
-        .where(
-            Response.event_id.in_(event_ids),
-            Response.method.in_([ResponseMethod.DOTS, ResponseMethod.POINTS]),
-        )
-        .group_by(Response.event_id, Response.method, ResponseScore.priority_id)
-    )
-    for event_id, method, priority_id, total in s.execute(sums):
-        target = slot(event_id, ResponseMethod(method).value)
-        target.sums = target.sums or {}
-        target.sums[priority_id] = int(total or 0)
-    ranks = (
-        select(
-            Response.event_id,
             ResponseScore.priority_id,
             ResponseScore.value,
             func.count(ResponseScore.id),
         )
         .join(Response, Response.id == ResponseScore.response_id)
-        .where(Response.event_id.in_(event_ids), Response.method == ResponseMethod.RANKING)
-        .group_by(Response.event_id, ResponseScore.priority_id, ResponseScore.value)
+        .where(Response.event_id.in_(event_ids))
+        .group_by(
+            Response.event_id, Response.method, ResponseScore.priority_id, ResponseScore.value
+        )
     )
-    for event_id, priority_id, place, count in s.execute(ranks):
-        target = slot(event_id, "ranking")
-        target.positions = target.positions or {}
-        target.positions.setdefault(priority_id, {})[int(place)] = int(count)
+    for event_id, method, priority_id, value, count in s.execute(values):
+        name = _method_name(method)
+        target = slot(event_id, name)
+        if name == "ranking":
+            target.positions = target.positions or {}
+            target.positions.setdefault(priority_id, {})[int(value)] = int(count)
+        else:
+            target.sums = target.sums or {}
+            target.sums[priority_id] = target.sums.get(priority_id, 0) + int(value) * int(count)
     tallies = (
         select(Tally.event_id, Tally.priority_id, func.sum(Tally.dots))
         .where(Tally.event_id.in_(event_ids))
@@ -736,12 +737,12 @@ def _method_result(
     data: _MethodData,
     priorities: Sequence[Priority],
     threshold: int,
-    linked: Sequence[tuple[_Profile, dict[str, int]]],
+    linked: _Linked | None,
 ) -> MethodResult:
     responses = count_cell(data.responses, threshold)
     shown = _shown(method, data, threshold)
     titles = {p.id: p.title for p in priorities}
-    linked_cell = count_cell(len(linked), threshold)
+    linked_cell = count_cell(linked.total if linked else 0, threshold)
     if not shown:
         nobody = data.responses == 0 and data.tally_dots == 0
         return MethodResult(
@@ -773,55 +774,78 @@ def _method_result(
         scores=tuple(scores),
         order=tuple(tuple(titles[p] for p in g) for g in groups),
         reading=reading,
-        by_group=_by_group(method, linked, priorities, threshold, linked_cell) if linked else (),
+        by_group=_by_group(method, linked, priorities, threshold, linked_cell)
+        if linked and linked.total
+        else (),
     )
 
 
-def _linked_responses(
-    s: Session, event_id: str
-) -> dict[str, list[tuple[_Profile, dict[str, int]]]]:
-    """Responses linked to a person whose details we hold, with their characteristics."""
+def _method_name(method: ResponseMethod | str) -> str:
+    return method.value if isinstance(method, ResponseMethod) else ResponseMethod(method).value
+
+
+def _linked_groups(s: Session, event_id: str, priorities: int) -> dict[str, _Linked]:
+    """Per method, the responses linked to a person whose details we hold, counted and
+    scored by each group of each characteristic. Two passes (the responses with their
+    people's groups, worked out by the database, then their scores), added up here."""
     people = (
         select(
             Response.id,
             Response.method,
-            Person.postcode_district,
-            Person.child_age_band,
-            Person.child_setting,
-            Person.ehcp_status,
-            Person.need_areas,
-            Person.consent_special_category,
+            *(_label(d) for d in _SINGLE),
+            *_NEEDS,
         )
         .join(Registration, Registration.id == Response.registration_id)
         .join(Person, Person.id == Registration.person_id)
         .where(Response.event_id == event_id)
     )
-    found: dict[str, tuple[str, _Profile]] = {}
-    for response_id, method, district, age_band, setting, ehcp, needs, special in s.execute(people):
-        found[response_id] = (
-            ResponseMethod(method).value,
-            _profile_of(district, age_band, setting, ehcp, needs, special),
-        )
-    if not found:
+    needs_cache: dict[tuple[str | None, bool | None], tuple[str, ...]] = {}
+    groups_of: dict[str, tuple[str, tuple[tuple[str, ...], ...]]] = {}
+    for response_id, method, *singles, needs_text, special in s.execute(people):
+        key = (needs_text, special)
+        if key not in needs_cache:
+            needs_cache[key] = _need_groups(needs_text, special)
+        labels = (*((str(label),) for label in singles), needs_cache[key])
+        groups_of[response_id] = (_method_name(method), labels)
+    if not groups_of:
         return {}
-    values: dict[str, dict[str, int]] = defaultdict(dict)
+    dimensions = (*_SINGLE, "need_areas")
+    sizes: dict[tuple[str, str, str], int] = Counter()
+    for method, labels in groups_of.values():
+        for dimension, in_groups in zip(dimensions, labels, strict=True):
+            for label in in_groups:
+                sizes[(method, dimension, label)] += 1
     scores = (
         select(ResponseScore.response_id, ResponseScore.priority_id, ResponseScore.value)
         .join(Response, Response.id == ResponseScore.response_id)
         .where(Response.event_id == event_id, Response.registration_id.is_not(None))
     )
+    totals: dict[tuple[str, str, str], dict[str, int]] = defaultdict(dict)
     for response_id, priority_id, value in s.execute(scores):
-        if response_id in found:
-            values[response_id][priority_id] = int(value)
-    result: dict[str, list[tuple[_Profile, dict[str, int]]]] = defaultdict(list)
-    for response_id, (method_name, profile) in found.items():
-        result[method_name].append((profile, values.get(response_id, {})))
-    return dict(result)
+        found = groups_of.get(response_id)
+        if found is None:
+            continue  # linked to an erased person or an anonymous walk-in
+        method, labels = found
+        points = priorities + 1 - int(value) if method == "ranking" else int(value)
+        for dimension, in_groups in zip(dimensions, labels, strict=True):
+            for label in in_groups:
+                group = totals[(method, dimension, label)]
+                group[priority_id] = group.get(priority_id, 0) + points
+    result: dict[str, _Linked] = {}
+    for (method, dimension, label), size in sizes.items():
+        linked = result.setdefault(method, _Linked())
+        linked.groups.setdefault(dimension, {})[label] = (
+            size,
+            totals.get((method, dimension, label), {}),
+        )
+    for method, linked in result.items():
+        linked.total = sum(1 for m, _ in groups_of.values() if m == method)
+    return result
 
 
 def _by_group(
     method: str,
-    linked: Sequence[tuple[_Profile, dict[str, int]]],
+    linked: _Linked,
     priorities: Sequence[Priority],
     threshold: int,
     linked_cell: Cell,
@@ -830,32 +854,24 @@ def _by_group(
     add up to the linked responses, already shown as ``linked_cell``."""
     ids = [p.id for p in priorities]
     titles = {p.id: p.title for p in priorities}
-    n = len(ids)
     result = []
     for dimension, title in DIMENSIONS:
-        members: dict[str, list[dict[str, int]]] = defaultdict(list)
-        for profile, values in linked:
-            for group in profile.groups(dimension):
-                members[group].append(values)
-        labels = [g for g in _labels(dimension, members) if members.get(g)]
-        counts = {g: len(members[g]) for g in labels}
+        groups = linked.groups.get(dimension, {})
+        labels = [g for g in _labels(dimension, groups) if groups.get(g, (0, {}))[0] > 0]
+        counts = {g: groups[g][0] for g in labels}
         if dimension == "need_areas":
             cells = {g: count_cell(c, threshold) for g, c in counts.items()}
             total = linked_cell
         else:
-            breakdown = _additive(counts, len(linked), threshold, linked_cell)
+            breakdown = _additive(counts, linked.total, threshold, linked_cell)
             cells, total = breakdown.cells, breakdown.total
         rows = []
-        for group in labels:
+        for label in labels:
             top: tuple[str, ...] = ()
-            if counts[group] >= threshold:
-                score: dict[str, int] = dict.fromkeys(ids, 0)
-                for values in members[group]:
-                    for pid, value in values.items():
-                        if pid in score:
-                            score[pid] += (n + 1 - value) if method == "ranking" else value
-                top = tuple(titles[p] for p in ordered(score)[0])
-            rows.append(GroupTop(group=group, responses=cells[group], top=top))
+            if counts[label] >= threshold:
+                scores = {pid: groups[label][1].get(pid, 0) for pid in ids}
+                top = tuple(titles[p] for p in ordered(scores)[0])
+            rows.append(GroupTop(group=label, responses=cells[label], top=top))
         note = (
             f"Top priority of the people in each group who gave their "
             f"{METHOD_LABELS[method].lower()} with their name; groups of fewer than "
