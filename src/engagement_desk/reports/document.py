@@ -358,13 +358,21 @@ def _bullets(items: Sequence[str], styles: dict[str, ParagraphStyle]) -> list[Fl
 
 def _table(block: TableBlock, styles: dict[str, ParagraphStyle], look: Look) -> list[Any]:
     widths = _column_widths(block, look)
+    padding = look.table * 0.35
+    room = [width - 2 * padding * 1.2 - 1 for width in widths]
 
-    def row(values: Sequence[str], kind: str) -> list[Paragraph]:
-        cells = []
+    def row(values: Sequence[str], kind: str) -> list[Paragraph | str]:
+        """A cell that fits its column on its own lines is a plain string, drawn in the
+        table's font (set below); only a cell that must wrap becomes a Paragraph, which
+        costs far more to lay out."""
+        font = FAMILY if kind == "cell" else BOLD
+        cells: list[Paragraph | str] = []
         for index, (value, column) in enumerate(zip(values, block.columns, strict=False)):
+            lines = value.split("\n")
+            if all(stringWidth(line, font, look.table) <= room[index] for line in lines):
+                cells.append(value)
+                continue
             name = kind if index == 0 or not column.numeric else f"{kind}_number"
-            if kind == "cell" and index == 0:
-                name = "cell"
             cells.append(Paragraph(_text(value), styles[name]))
         return cells
 
@@ -373,9 +381,16 @@ def _table(block: TableBlock, styles: dict[str, ParagraphStyle], look: Look) -> 
     if block.total is not None:
         data.append(row(block.total, "cell_total"))
     table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    padding = look.table * 0.35
+    last = len(data) - 1
     commands: list[tuple[Any, ...]] = [
-        ("FONT", (0, 0), (-1, -1), FAMILY, look.table),
+        ("FONT", (0, 0), (-1, -1), FAMILY, look.table, look.table * 1.3),
+        ("FONT", (0, 0), (-1, 0), BOLD, look.table, look.table * 1.3),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        *[
+            ("ALIGN", (index, 0), (index, -1), "RIGHT")
+            for index, column in enumerate(block.columns)
+            if column.numeric
+        ],
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), padding),
         ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
@@ -388,7 +403,8 @@ def _table(block: TableBlock, styles: dict[str, ParagraphStyle], look: Look) -> 
         *[("BACKGROUND", (0, r), (-1, r), SHADE) for r in range(2, len(data), 2)],
     ]
     if block.total is not None:
-        commands.append(("LINEABOVE", (0, -1), (-1, -1), 1.2, HEADING))
+        commands.append(("LINEABOVE", (0, last), (-1, last), 1.2, HEADING))
+        commands.append(("FONT", (0, last), (-1, last), BOLD, look.table, look.table * 1.3))
     table.setStyle(TableStyle(commands))
     parts: list[Any] = [Paragraph(escape(block.caption), styles["caption"]), table]
     if block.note:
