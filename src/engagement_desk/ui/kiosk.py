@@ -465,6 +465,7 @@ class KioskWindow(QWidget):
 
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
+        self.idle_timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.idle_timer.setInterval(int(idle_seconds * 1000))
         self.idle_timer.timeout.connect(self.reset)
         self.thanks_timer = QTimer(self)
@@ -539,7 +540,7 @@ class KioskWindow(QWidget):
         self.link_words.tapped.connect(self.link_box.toggle)
         self.link_note = _label("")
         link_row = QHBoxLayout()
-        link_row.setSpacing(8)
+        link_row.setSpacing(20)
         link_row.addWidget(self.link_box, 0, Qt.AlignmentFlag.AlignTop)
         link_row.addWidget(self.link_words, 1)
         self.link_panel = QWidget()
@@ -660,6 +661,7 @@ class KioskWindow(QWidget):
             else:
                 button = _button(key, key, partial(self.pin_field.insert, key))
             button.setMinimumWidth(150)
+            button.setMaximumWidth(200)
             self.pin_keys[key] = button
             pad.addWidget(button, index // 3, index % 3)
         self.pin_cancel = _button("Cancel", "Cancel: back to the kiosk", self.cancel_staff)
@@ -715,6 +717,14 @@ class KioskWindow(QWidget):
         self.link_box.setChecked(False)
         self.link_panel.hide()
         self.thanks_text.clear()
+        self._show_link_note(False)
+        for words in (
+            self.choose_privacy,
+            self.ranking_privacy,
+            self.dots_privacy,
+            self.ranking_status,
+        ):
+            words.clear()
         self.pin_field.clear()
         self.pin_message.clear()
         self.pin_message.hide()
@@ -1129,7 +1139,6 @@ class KioskWindow(QWidget):
     _ACTIVITY = (
         QEvent.Type.KeyPress,
         QEvent.Type.MouseButtonPress,
-        QEvent.Type.MouseMove,
         QEvent.Type.TouchBegin,
         QEvent.Type.TouchUpdate,
         QEvent.Type.Wheel,
@@ -1148,7 +1157,7 @@ class KioskWindow(QWidget):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         page = self.current_page
-        focused = QApplication.focusWidget()
+        focused = self.focusWidget()
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             if isinstance(focused, QAbstractButton) and focused.window() is self:
                 focused.click()  # Enter presses the focused button, as Space does
