@@ -100,6 +100,13 @@ def register(commands: Any) -> None:
         requests, "erase", "erase a person's details from the database (counts remain)", _erase
     )
     erase.add_argument("person", metavar="PERSON", help="person id or email address")
+    add_command(
+        requests,
+        "purge",
+        "remove the personal details of everyone whose last event ended longer ago than the "
+        "programme's retention period (default 12 months); anonymous counts remain",
+        _purge,
+    )
 
 
 # ---- people import -----------------------------------------------------------------
@@ -286,6 +293,18 @@ def _export(desk: Desk, args: argparse.Namespace) -> int:
         f"{plural(len(data['questions']), 'question')}, "
         f"{plural(len(data['responses']), 'response')}."
     )
+    return 0
+
+
+def _purge(desk: Desk, _args: argparse.Namespace) -> int:
+    result = desk.registrations.purge_expired()
+    print(
+        f"Removed the personal details of {plural(result.people, 'person')} whose last event "
+        f"ended before {result.cutoff:%d %B %Y} ({result.months} months ago). "
+        "Their registrations, check-ins, votes and comments still count, without them."
+    )
+    if result.note:
+        print(result.note)
     return 0
 
 

@@ -18,7 +18,7 @@ import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -66,6 +66,7 @@ from engagement_desk.db.models import (
     EventStatus,
     Person,
     Priority,
+    Programme,
     Question,
     Registration,
     RegistrationStatus,
@@ -175,6 +176,14 @@ class PersonDetail:
     id: str
     draft: PersonDraft
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    people: int
+    months: int
+    cutoff: datetime
+    note: str
 
 
 @dataclass(frozen=True)
@@ -562,49 +571,8 @@ class RegistrationService:
         with self._db.session() as s, s.begin():
             person = _find_person(s, person_ref)
             person_id, name, email = person.id, person.full_name, person.email
-            ids = list(
-                s.scalars(select(Registration.id).where(Registration.person_id == person_id))
-            )
-            upcoming = self._cancel_upcoming(s, person_id)
-            linked = Registration.id.in_(ids)
-            check_ins = s.scalar(
-                select(func.count(CheckIn.id)).where(CheckIn.registration_id.in_(ids))
-            )
-            responses = _changed(
-                s,
-                update(Response)
-                .where(Response.registration_id.in_(ids))
-                .values(registration_id=None),
-            )
-            comments = _changed(
-                s,
-                update(Comment)
-                .where(Comment.registration_id.in_(ids))
-                .values(text=ERASED_TEXT, quote_permission=False, registration_id=None),
-            )
-            questions = _changed(
-                s,
-                update(Question)
-                .where(Question.registration_id.in_(ids))
-                .values(text=ERASED_TEXT, registration_id=None),
-            )
-            s.execute(update(Registration).where(linked).values(person_id=None))
-            # Audit details could quote them; the entries stay, their words do not.
-            s.execute(
-                update(AuditEntry)
-                .where(AuditEntry.entity_id.in_([person_id, *ids]))
-                .values(detail="")
-            )
-            s.expire_all()
-            s.execute(delete(Person).where(Person.id == person_id))
-            audit.record(
-                s,
-                self._device.id,
-                "person erased",
-                "person",
-                person_id,
-                f"{len(ids)} registrations kept without personal details",
-            )
+            counts = self._erase_in(s, person, keep_words=False)
+            ids, upcoming, check_ins, responses, comments, questions = counts
         scrubbed, note = self._scrub_file()
         log.info("erased person %s (%d registrations kept)", person_id, len(ids))
         return ErasureResult(
@@ -620,6 +588,91 @@ class RegistrationService:
             note=note,
             upcoming_cancelled=upcoming,
         )
+
+    def _erase_in(
+        self, s: Session, person: Person, *, keep_words: bool
+    ) -> tuple[list[str], int, int | None, int, int, int]:
+        """Remove one person inside the caller's transaction; counts stay.
+
+        ``keep_words`` keeps the words of their comments and questions (the retention
+        purge: the event's record stays, without the person); an erasure request replaces
+        them too.
+        """
+        person_id = person.id
+        ids = list(s.scalars(select(Registration.id).where(Registration.person_id == person_id)))
+        upcoming = self._cancel_upcoming(s, person_id)
+        linked = Registration.id.in_(ids)
+        check_ins = s.scalar(select(func.count(CheckIn.id)).where(CheckIn.registration_id.in_(ids)))
+        responses = _changed(
+            s,
+            update(Response).where(Response.registration_id.in_(ids)).values(registration_id=None),
+        )
+        comment_values: dict[str, object] = {"registration_id": None}
+        question_values: dict[str, object] = {"registration_id": None}
+        if not keep_words:
+            comment_values.update(text=ERASED_TEXT, quote_permission=False)
+            question_values.update(text=ERASED_TEXT)
+        comments = _changed(
+            s, update(Comment).where(Comment.registration_id.in_(ids)).values(**comment_values)
+        )
+        questions = _changed(
+            s, update(Question).where(Question.registration_id.in_(ids)).values(**question_values)
+        )
+        s.execute(update(Registration).where(linked).values(person_id=None))
+        # Audit details could quote them; the entries stay, their words do not.
+        s.execute(
+            update(AuditEntry).where(AuditEntry.entity_id.in_([person_id, *ids])).values(detail="")
+        )
+        s.expire_all()
+        s.execute(delete(Person).where(Person.id == person_id))
+        audit.record(
+            s,
+            self._device.id,
+            "person erased" if not keep_words else "person purged after retention period",
+            "person",
+            person_id,
+            f"{len(ids)} registrations kept without personal details",
+        )
+        return ids, upcoming, check_ins, responses, comments, questions
+
+    def purge_expired(self) -> PurgeResult:
+        """Retention: remove people whose last event ended more than the programme's
+        retention period ago (default 12 months), keeping anonymous counts and their words."""
+        now = self._clock()
+        with self._db.session() as s, s.begin():
+            months = s.scalar(select(Programme.retention_months).limit(1)) or 12
+            cutoff = now - timedelta(days=round(months * 30.44))
+            last_event = (
+                select(Registration.person_id, func.max(Event.ends_at).label("last"))
+                .join(Event, Event.id == Registration.event_id)
+                .where(Registration.person_id.is_not(None))
+                .group_by(Registration.person_id)
+                .subquery()
+            )
+            stale = list(
+                s.scalars(
+                    select(Person)
+                    .join(last_event, last_event.c.person_id == Person.id)
+                    .where(last_event.c.last < cutoff)
+                )
+            )
+            # People with no registration at all are kept only while they are new.
+            lonely = list(
+                s.scalars(
+                    select(Person).where(
+                        ~select(Registration.id)
+                        .where(Registration.person_id == Person.id)
+                        .exists(),
+                        Person.created_at < cutoff,
+                    )
+                )
+            )
+            for person in stale + lonely:
+                self._erase_in(s, person, keep_words=True)
+            purged = len(stale) + len(lonely)
+        _scrubbed, note = self._scrub_file() if purged else (True, "")
+        log.info("retention purge removed %d people (cut-off %s)", purged, cutoff.date())
+        return PurgeResult(people=purged, months=months, cutoff=cutoff, note=note)
 
     def _cancel_upcoming(self, s: Session, person_id: str) -> int:
         now = self._clock()
