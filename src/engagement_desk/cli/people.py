@@ -299,7 +299,8 @@ def _export(desk: Desk, args: argparse.Namespace) -> int:
 def _purge(desk: Desk, _args: argparse.Namespace) -> int:
     result = desk.registrations.purge_expired()
     print(
-        f"Removed the personal details of {plural(result.people, 'person')} whose last event "
+        f"Removed the personal details of {result.people} "
+        f"{'person' if result.people == 1 else 'people'} whose last event "
         f"ended before {result.cutoff:%d %B %Y} ({result.months} months ago). "
         "Their registrations, check-ins, votes and comments still count, without them."
     )
