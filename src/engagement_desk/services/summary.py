@@ -193,12 +193,11 @@ class SummaryService:
             priorities = _priorities(s, programme.id)
             venue = s.get(Venue, event.venue_id) if event.venue_id else None
 
-            attendance = attendance_cells(
-                _attendance(s, [event.id]).get(event.id, _Counts()), threshold
-            )
+            counts = _attendance(s, [event.id]).get(event.id, _Counts())
+            attendance = attendance_cells(counts, threshold)
             people, described = _profile_counts(s, event.id)
             profile, profile_total = _profile_breakdowns(
-                people, described, threshold, attendance.checked_in
+                people, described, threshold, (counts.checked_in, attendance.checked_in)
             )
 
             data = _method_data(s, [event.id]).get(event.id, {})
@@ -505,10 +504,13 @@ def _labels(dimension: str, present: Iterable[str]) -> list[str]:
 
 
 def _profile_breakdowns(
-    counts: Mapping[str, Counter[str]], total: int, threshold: int, checked_in: Cell
+    counts: Mapping[str, Counter[str]],
+    total: int,
+    threshold: int,
+    checked_in: tuple[int, Cell],
 ) -> tuple[tuple[ProfileBreakdown, ...], Cell]:
-    """``checked_in`` is the attendance's number: when everyone who came is described, the
-    breakdowns' total is that same, already published, number."""
+    """``checked_in`` is the attendance's number and how it is published: when everyone who
+    came is described, the breakdowns' total is that same number, shown or hidden alike."""
     additive = [d for d, _ in DIMENSIONS if d != "need_areas"]
 
     def build(published: Cell | None) -> dict[str, Breakdown]:
@@ -526,7 +528,7 @@ def _profile_breakdowns(
                 )
         return result
 
-    known = checked_in if checked_in.value == total else None
+    known = checked_in[1] if checked_in[0] == total else None
     breakdowns = build(known)
     # One total for all of them: if any needs it hidden, it is hidden everywhere.
     if known is None and any(
