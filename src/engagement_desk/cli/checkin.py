@@ -23,6 +23,7 @@ from engagement_desk.cli.common import add_command, output_path, plural
 from engagement_desk.core.checkin import Outcome
 from engagement_desk.services.checkin import CheckInResult
 from engagement_desk.services.errors import UserError
+from engagement_desk.services.files import save_file
 
 # One word per outcome at the start of each plain line, for people and for `grep`/`awk`.
 LABELS: dict[Outcome, str] = {
@@ -225,26 +226,9 @@ def _signin_sheet(desk: Desk, args: argparse.Namespace) -> int:
         raise UserError("Give --blank-rows between 0 and 500.")
     sheet = SignInService(desk.db, desk.events, desk.clock).sign_in_sheet(args.event)
     data = render_sign_in_sheet(sheet, blank_rows=args.blank_rows)
-    _write_atomically(target, data)
+    save_file(target, data)
     print(
         f"Wrote a sign-in sheet with {plural(len(sheet.people), 'name')} for {sheet.title} "
         f"({sheet.event_code}) to {target}"
     )
     return 0
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    """Write beside the target, then rename: a failed write never leaves half a PDF."""
-    temporary = target.with_name(f".{target.name}.partial")
-    try:
-        with temporary.open("wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        temporary.replace(target)
-    except OSError as exc:
-        raise UserError(
-            f"Could not save {target}: {exc.strerror or exc}. Check the folder and try again."
-        ) from exc
-    finally:
-        temporary.unlink(missing_ok=True)

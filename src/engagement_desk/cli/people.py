@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from engagement_desk.cli.common import add_command, output_path, plural
 from engagement_desk.core.people import DEFAULT_ROLE, PersonDraft
 from engagement_desk.core.tickets import ticket_reference
 from engagement_desk.services.errors import UserError
+from engagement_desk.services.files import save_file
 from engagement_desk.services.imports import ImportReport
 from engagement_desk.services.registrations import PersonRow, RegistrationInfo
 
@@ -274,17 +274,7 @@ def _cancel(desk: Desk, args: argparse.Namespace) -> int:
 def _export(desk: Desk, args: argparse.Namespace) -> int:
     target = output_path(args.output)
     data = desk.registrations.export_person(args.person)
-    partial = target.with_name(target.name + ".partial")
-    try:
-        with partial.open("w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, ensure_ascii=False)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        partial.replace(target)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise UserError(f"{target} cannot be written: {exc.strerror or exc}.") from exc
+    save_file(target, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     person = data["person"]
     print(
         f"Wrote everything held about {person['full_name']} ({person['id']}) to {target}: "

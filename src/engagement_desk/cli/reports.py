@@ -4,7 +4,6 @@ and --html FILE for the accessible web version. Nothing is written unless every 
 from __future__ import annotations
 
 import argparse
-import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from typing import Any
 from engagement_desk.bootstrap import Desk
 from engagement_desk.cli.common import add_command, output_path
 from engagement_desk.services.errors import UserError
+from engagement_desk.services.files import save_files
 
 
 def register(commands: Any) -> None:
@@ -64,7 +64,7 @@ def _event(desk: Desk, args: argparse.Namespace) -> int:
         from engagement_desk.reports.html import event_report_html
 
         files.append((html, event_report_html(summary).encode("utf-8")))
-    write_all(files)
+    save_files(files)
     what = f"the summary of {summary.event.title} ({summary.event.short_code})"
     print(f"Wrote {what} to {' and '.join(str(path) for path, _ in files)}")
     return 0
@@ -84,7 +84,7 @@ def _programme(desk: Desk, args: argparse.Namespace) -> int:
         from engagement_desk.reports.html import programme_report_html
 
         files.append((html, programme_report_html(summary).encode("utf-8")))
-    write_all(files)
+    save_files(files)
     events = summary.totals.events
     print(
         f"Wrote the programme summary ({events} event{'' if events == 1 else 's'}) to "
@@ -100,25 +100,3 @@ def _date(text: str | None, option: str) -> date | None:
         return date.fromisoformat(text.strip())
     except ValueError as exc:
         raise UserError(f"Give {option} as a date like 2026-03-31; got '{text}'.") from exc
-
-
-def write_all(files: list[tuple[Path, bytes]]) -> None:
-    """Write each file beside its target, then rename them all: a failure part way never
-    leaves half a PDF, or a PDF without the HTML that was asked for."""
-    partial = [(target, target.with_name(f".{target.name}.partial")) for target, _ in files]
-    try:
-        for (_, data), (_, temporary) in zip(files, partial, strict=True):
-            with temporary.open("wb") as file:
-                file.write(data)
-                file.flush()
-                os.fsync(file.fileno())
-        for target, temporary in partial:
-            temporary.replace(target)
-    except OSError as exc:
-        raise UserError(
-            f"Could not save {exc.filename or 'the report'}: {exc.strerror or exc}. "
-            "Check the folder and try again."
-        ) from exc
-    finally:
-        for _, temporary in partial:
-            temporary.unlink(missing_ok=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ from engagement_desk.bootstrap import Desk
 from engagement_desk.cli.common import add_command, output_path, plural
 from engagement_desk.reports.tickets import render_tickets
 from engagement_desk.services.errors import UserError
+from engagement_desk.services.files import save_file
 
 
 def register(commands: Any) -> None:
@@ -49,26 +49,9 @@ def _tickets(desk: Desk, args: argparse.Namespace) -> int:
     if show_progress:
         print(file=sys.stderr)
     assert data is not None  # never cancelled from the command line
-    _write_atomically(target, data)
+    save_file(target, data)
     print(
         f"Wrote {plural(len(batch.tickets), 'ticket')} for {batch.event_title} "
         f"({batch.event_code}) to {target}"
     )
     return 0
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    """Write beside the target, then rename: a failed write never leaves half a PDF."""
-    temporary = target.with_name(f".{target.name}.partial")
-    try:
-        with temporary.open("wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        temporary.replace(target)
-    except OSError as exc:
-        raise UserError(
-            f"Could not save {target}: {exc.strerror or exc}. Check the folder and try again."
-        ) from exc
-    finally:
-        temporary.unlink(missing_ok=True)

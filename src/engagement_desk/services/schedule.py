@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,8 +10,8 @@ from typing import TYPE_CHECKING
 from engagement_desk import __version__
 from engagement_desk.core.clock import LONDON, Clock, format_when, system_clock
 from engagement_desk.db.models import EventKind, EventStatus
-from engagement_desk.services.errors import UserError
 from engagement_desk.services.events import EventDetail, EventService, When
+from engagement_desk.services.files import save_file
 
 # icalendar and reportlab (through reports.listing) are imported when a calendar or a
 # listing is made, not at start-up: the main window needs this service only to export.
@@ -106,7 +105,7 @@ class ScheduleService:
 
     def write_ics(self, target: Path, references: Sequence[str] = ()) -> int:
         data = self.ics_bytes(references)
-        _write_atomically(target, data)
+        save_file(target, data)
         return data.count(b"BEGIN:VEVENT")
 
     def listing(
@@ -140,27 +139,5 @@ class ScheduleService:
         from engagement_desk.reports.listing import render_listing
 
         listing = self.listing(references)
-        _write_atomically(target, render_listing(listing))
+        save_file(target, render_listing(listing))
         return len(listing.entries)
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    """Write next to the target and rename, so a failed write never leaves half a file."""
-    target = Path(target)
-    if not target.parent.is_dir():
-        raise UserError(f"The folder {target.parent} does not exist; choose another place to save.")
-    if target.is_dir():
-        raise UserError(f"{target} is a folder; give a file name to save to.")
-    temporary = target.with_name(f".{target.name}.partial")
-    try:
-        with temporary.open("wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        temporary.replace(target)
-    except OSError as exc:
-        raise UserError(
-            f"Could not save {target}: {exc.strerror or exc}. Check the folder and try again."
-        ) from exc
-    finally:
-        temporary.unlink(missing_ok=True)

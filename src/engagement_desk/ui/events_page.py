@@ -263,12 +263,6 @@ class EventsPage(QWidget):
         except UserError as exc:
             self._prompter.warn(self, "Export calendar", str(exc))
             return None
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            self._prompter.warn(
-                self, "Export calendar", f"The calendar could not be saved to {target}: {reason}."
-            )
-            return None
         self.message.emit(f"Saved {count} upcoming event(s) to {target}.")
         return target
 

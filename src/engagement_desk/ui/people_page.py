@@ -24,6 +24,7 @@ from engagement_desk.db.models import RegistrationStatus
 from engagement_desk.reports.tickets import render_tickets
 from engagement_desk.services.errors import UserError
 from engagement_desk.services.events import EventService, When
+from engagement_desk.services.files import save_file
 from engagement_desk.services.imports import ImportService
 from engagement_desk.services.registrations import PeopleFilter, PersonRow, RegistrationService
 from engagement_desk.services.tickets import TicketService
@@ -37,12 +38,6 @@ from engagement_desk.ui.walk_in_dialog import WalkInDialog
 from engagement_desk.ui.workers import Task, start
 
 SEARCH_DELAY_MS = 120
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    temporary = target.with_name(f".{target.name}.partial")
-    temporary.write_bytes(data)
-    temporary.replace(target)
 
 
 class PeoplePage(QWidget):
@@ -318,9 +313,9 @@ class PeoplePage(QWidget):
             return None
         data = self._registrations.export_person(row.person_id)
         try:
-            write_atomically(target, json.dumps(data, indent=2, ensure_ascii=False).encode())
-        except OSError as exc:
-            self._prompter.warn(self, "Export", f"Could not save {target}: {exc.strerror}.")
+            save_file(target, json.dumps(data, indent=2, ensure_ascii=False).encode())
+        except UserError as exc:
+            self._prompter.warn(self, "Export", str(exc))
             return None
         self.message.emit(f"Saved everything held about {row.name} to {target}.")
         return target
@@ -377,7 +372,7 @@ class PeoplePage(QWidget):
             pdf = render_tickets(batch, progress, cancelled)
             if pdf is None:
                 return 0
-            write_atomically(target, pdf)
+            save_file(target, pdf)
             return len(batch.tickets)
 
         task = Task(job)

@@ -32,6 +32,7 @@ from engagement_desk.db.models import ActionStatus
 from engagement_desk.services.actions import ActionService
 from engagement_desk.services.errors import UserError, ValidationFailed
 from engagement_desk.services.events import EventService, When
+from engagement_desk.services.files import save_file
 from engagement_desk.services.programmes import ProgrammeService
 from engagement_desk.services.summary import SummaryService
 from engagement_desk.ui.actions_model import ActionsModel
@@ -54,12 +55,6 @@ class MadeReport:
 
 def _date(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
-
-
-def _write(target: Path, data: bytes) -> None:
-    temporary = target.with_name(f".{target.name}.partial")
-    temporary.write_bytes(data)
-    temporary.replace(target)
 
 
 class ActionsPanel(QWidget):
@@ -378,9 +373,9 @@ class ReportsPage(QWidget):
         if target is None:
             return None
         try:
-            _write(target, data)
-        except OSError as exc:
-            self._prompter.warn(self, "Save report", f"Could not save {target}: {exc.strerror}.")
+            save_file(target, data)
+        except UserError as exc:
+            self._prompter.warn(self, "Save report", str(exc))
             return None
         self.message.emit(f"Saved {target}.")
         return target
