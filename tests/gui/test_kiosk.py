@@ -4,12 +4,12 @@ facilitator's PIN as the only way out."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from engagement_desk.bootstrap import Desk
@@ -22,10 +22,12 @@ from engagement_desk.ui.kiosk import (
     KioskWindow,
     SetPinDialog,
     first_name,
+    kiosk_body_points,
 )
 from tests.conftest import FakeClock
 
 PIN = "2468"
+OpenKiosk = Callable[..., KioskWindow]
 ORDINAL_MARKS = ("1st", "2nd", "3rd", "4th", "5th")
 
 
@@ -57,7 +59,7 @@ def pin_set(desk: Desk) -> None:
 
 
 @pytest.fixture
-def open_kiosk(qtbot: QtBot, desk: Desk, pin_set: None) -> Iterator[object]:
+def open_kiosk(qtbot: QtBot, desk: Desk, pin_set: None) -> Iterator[OpenKiosk]:
     def opener(event_id: str, **options: float) -> KioskWindow:
         options.setdefault("thanks_seconds", 60)
         window = KioskWindow(
@@ -111,11 +113,11 @@ def responses(desk: Desk, event_id: str) -> list[ResponseRow]:
 
 
 def test_a_parent_scans_ranks_three_and_their_answers_are_anonymous(
-    qtbot: QtBot, desk: Desk, open_kiosk: object
+    qtbot: QtBot, desk: Desk, open_kiosk: OpenKiosk
 ) -> None:
     event_id = make_event(desk)
     sarah = book(desk, event_id, "Sarah Ashworth")
-    window = open_kiosk(event_id)  # type: ignore[operator]
+    window = open_kiosk(event_id)
     assert window.current_page == "welcome"
 
     with qtbot.waitSignal(window.page_shown) as shown:
@@ -152,11 +154,11 @@ def test_a_parent_scans_ranks_three_and_their_answers_are_anonymous(
 
 
 def test_a_parent_who_ticks_the_box_links_their_answers_to_their_booking(
-    qtbot: QtBot, desk: Desk, open_kiosk: object
+    qtbot: QtBot, desk: Desk, open_kiosk: OpenKiosk
 ) -> None:
     event_id = make_event(desk)
     sarah = book(desk, event_id, "Sarah Ashworth")
-    window = open_kiosk(event_id)  # type: ignore[operator]
+    window = open_kiosk(event_id)
     scan_with_scanner(qtbot, window, sarah.ticket_code or "")
     qtbot.waitUntil(lambda: window.current_page == "ticket")
 
@@ -174,13 +176,13 @@ def test_a_parent_who_ticks_the_box_links_their_answers_to_their_booking(
 
 
 def test_a_booking_with_answers_already_is_told_and_can_save_anonymously(
-    qtbot: QtBot, desk: Desk, open_kiosk: object, clock: FakeClock
+    qtbot: QtBot, desk: Desk, open_kiosk: OpenKiosk, clock: FakeClock
 ) -> None:
     event_id = make_event(desk)
     sarah = book(desk, event_id, "Sarah Ashworth")
     first = desk.voices.capture_settings(event_id).priorities[0].id
     desk.voices.record_ranking(event_id, [first], registration_id=sarah.id)
-    window = open_kiosk(event_id)  # type: ignore[operator]
+    window = open_kiosk(event_id)
     scan_with_scanner(qtbot, window, sarah.ticket_code or "")
     qtbot.waitUntil(lambda: window.current_page == "ticket")
     click(qtbot, window.link_box)
@@ -200,10 +202,10 @@ def test_a_booking_with_answers_already_is_told_and_can_save_anonymously(
 
 
 def test_a_parent_without_a_ticket_skips_and_nothing_chosen_is_refused_in_plain_words(
-    qtbot: QtBot, desk: Desk, open_kiosk: object
+    qtbot: QtBot, desk: Desk, open_kiosk: OpenKiosk
 ) -> None:
     event_id = make_event(desk)
-    window = open_kiosk(event_id)  # type: ignore[operator]
+    window = open_kiosk(event_id)
     click(qtbot, window.skip_button)
     assert window.current_page == "ranking"
     assert window.ranking_text.text() == "Tap your top 3. Tap the most important first."
@@ -232,7 +234,7 @@ def test_a_parent_without_a_ticket_skips_and_nothing_chosen_is_refused_in_plain_
 def test_other_outcomes_are_plain_words_without_anyones_details(
     qtbot: QtBot,
     desk: Desk,
-    open_kiosk: object,
+    open_kiosk: OpenKiosk,
     clock: FakeClock,
     arrange: str,
     headline: str,
@@ -248,7 +250,7 @@ def test_other_outcomes_are_plain_words_without_anyones_details(
         desk.registrations.cancel(event_id, code)
     else:
         code = code[:-3] + "QQQ"
-    window = open_kiosk(event_id)  # type: ignore[operator]
+    window = open_kiosk(event_id)
     scan_with_scanner(qtbot, window, code)
     qtbot.waitUntil(lambda: window.current_page == "ticket")
 
@@ -267,11 +269,11 @@ def test_other_outcomes_are_plain_words_without_anyones_details(
 
 
 def test_after_thank_you_the_kiosk_resets_and_shows_nothing_of_the_last_parent(
-    qtbot: QtBot, desk: Desk, open_kiosk: object
+    qtbot: QtBot, desk: Desk, open_kiosk: OpenKiosk
 ) -> None:
     event_id = make_event(desk, ("ranking", "dots"))
     sarah = book(desk, event_id, "Sarah Ashworth")
-    window = open_kiosk(event_id, thanks_seconds=0.3)  # type: ignore[operator]
+    window = open_kiosk(event_id, thanks_seconds=0.3)
     scan_with_scanner(qtbot, window, sarah.ticket_code or "")
     qtbot.waitUntil(lambda: window.current_page == "ticket")
     click(qtbot, window.link_box)
@@ -304,10 +306,10 @@ def test_after_thank_you_the_kiosk_resets_and_shows_nothing_of_the_last_parent(
 
 
 def test_a_quiet_kiosk_resets_itself_to_welcome(
-    qtbot: QtBot, desk: Desk, open_kiosk: object
+    qtbot: QtBot, desk: Desk, open_kiosk: OpenKiosk
 ) -> None:
     event_id = make_event(desk)
-    window = open_kiosk(event_id, idle_seconds=0.3)  # type: ignore[operator]
+    window = open_kiosk(event_id, idle_seconds=0.3)
     click(qtbot, window.skip_button)
     click(qtbot, window.priority_buttons[1])
     assert window.priority_buttons[1].badge.text() == "✔ 1st"
@@ -317,9 +319,11 @@ def test_a_quiet_kiosk_resets_itself_to_welcome(
     assert not window.idle_timer.isActive()  # Welcome has nothing to forget
 
 
-def test_any_key_or_tap_keeps_the_kiosk_awake(qtbot: QtBot, desk: Desk, open_kiosk: object) -> None:
+def test_any_key_or_tap_keeps_the_kiosk_awake(
+    qtbot: QtBot, desk: Desk, open_kiosk: OpenKiosk
+) -> None:
     event_id = make_event(desk)
-    window = open_kiosk(event_id, idle_seconds=60)  # type: ignore[operator]
+    window = open_kiosk(event_id, idle_seconds=60)
     click(qtbot, window.skip_button)
     qtbot.wait(150)
     waited = window.idle_timer.remainingTime()
@@ -335,9 +339,11 @@ def test_any_key_or_tap_keeps_the_kiosk_awake(qtbot: QtBot, desk: Desk, open_kio
 # ---- keys and accessibility -------------------------------------------------------------
 
 
-def test_number_keys_choose_the_nth_priority(qtbot: QtBot, desk: Desk, open_kiosk: object) -> None:
+def test_number_keys_choose_the_nth_priority(
+    qtbot: QtBot, desk: Desk, open_kiosk: OpenKiosk
+) -> None:
     event_id = make_event(desk)
-    window = open_kiosk(event_id)  # type: ignore[operator]
+    window = open_kiosk(event_id)
     click(qtbot, window.skip_button)
     buttons = window.priority_buttons
     qtbot.keyClick(window, "3")
@@ -351,19 +357,19 @@ def test_number_keys_choose_the_nth_priority(qtbot: QtBot, desk: Desk, open_kios
     assert "Press 3" in buttons[2].accessibleDescription()
 
 
-def test_enter_presses_the_focused_button(qtbot: QtBot, desk: Desk, open_kiosk: object) -> None:
+def test_enter_presses_the_focused_button(qtbot: QtBot, desk: Desk, open_kiosk: OpenKiosk) -> None:
     event_id = make_event(desk)
-    window = open_kiosk(event_id)  # type: ignore[operator]
+    window = open_kiosk(event_id)
     window.skip_button.setFocus(Qt.FocusReason.TabFocusReason)
     qtbot.keyClick(window.skip_button, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.current_page == "ranking")
 
 
 def test_every_control_has_a_name_large_text_and_room_for_a_finger(
-    qtbot: QtBot, desk: Desk, open_kiosk: object
+    qtbot: QtBot, desk: Desk, open_kiosk: OpenKiosk
 ) -> None:
     event_id = make_event(desk, ("ranking", "dots"))
-    window = open_kiosk(event_id)  # type: ignore[operator]
+    window = open_kiosk(event_id)
     click(qtbot, window.skip_button)
     for page, show in (("choose", None), ("ranking", "ranking"), ("dots", "dots")):
         if show:
@@ -379,10 +385,10 @@ def test_every_control_has_a_name_large_text_and_room_for_a_finger(
 
 
 def test_dots_respect_the_events_dots_per_person(
-    qtbot: QtBot, desk: Desk, open_kiosk: object
+    qtbot: QtBot, desk: Desk, open_kiosk: OpenKiosk
 ) -> None:
     event_id = make_event(desk, ("dots",), dots=3)
-    window = open_kiosk(event_id)  # type: ignore[operator]
+    window = open_kiosk(event_id)
     click(qtbot, window.skip_button)
     assert window.current_page == "dots"
     assert window.dots_text.text().startswith("You have 3 dots.")
@@ -410,11 +416,11 @@ def test_dots_respect_the_events_dots_per_person(
 
 
 def test_an_event_without_kiosk_methods_is_check_in_only(
-    qtbot: QtBot, desk: Desk, open_kiosk: object
+    qtbot: QtBot, desk: Desk, open_kiosk: OpenKiosk
 ) -> None:
     event_id = make_event(desk, ("comments",))
     sarah = book(desk, event_id, "Sarah Ashworth")
-    window = open_kiosk(event_id)  # type: ignore[operator]
+    window = open_kiosk(event_id)
     assert not window.skip_button.isVisible()
     scan_with_scanner(qtbot, window, sarah.ticket_code or "")
     qtbot.waitUntil(lambda: window.current_page == "ticket")
@@ -426,9 +432,9 @@ def test_an_event_without_kiosk_methods_is_check_in_only(
 # ---- leaving kiosk mode -----------------------------------------------------------------
 
 
-def test_closing_needs_the_pin(qtbot: QtBot, desk: Desk, open_kiosk: object) -> None:
+def test_closing_needs_the_pin(qtbot: QtBot, desk: Desk, open_kiosk: OpenKiosk) -> None:
     event_id = make_event(desk)
-    window = open_kiosk(event_id)  # type: ignore[operator]
+    window = open_kiosk(event_id)
     click(qtbot, window.skip_button)
 
     assert window.close() is False  # Alt+F4 or the window manager
@@ -459,10 +465,10 @@ def test_closing_needs_the_pin(qtbot: QtBot, desk: Desk, open_kiosk: object) -> 
 
 
 def test_the_staff_button_opens_the_pin_pad_and_escape_goes_back(
-    qtbot: QtBot, desk: Desk, open_kiosk: object
+    qtbot: QtBot, desk: Desk, open_kiosk: OpenKiosk
 ) -> None:
     event_id = make_event(desk)
-    window = open_kiosk(event_id)  # type: ignore[operator]
+    window = open_kiosk(event_id)
     click(qtbot, window.staff_button)
     assert window.current_page == "staff"
     qtbot.keyClick(window, "7")
@@ -473,10 +479,10 @@ def test_the_staff_button_opens_the_pin_pad_and_escape_goes_back(
 
 
 def test_five_wrong_pins_lock_the_pad_with_a_plain_message(
-    qtbot: QtBot, desk: Desk, open_kiosk: object, clock: FakeClock
+    qtbot: QtBot, desk: Desk, open_kiosk: OpenKiosk, clock: FakeClock
 ) -> None:
     event_id = make_event(desk)
-    window = open_kiosk(event_id)  # type: ignore[operator]
+    window = open_kiosk(event_id)
     window.open_staff()
     for _ in range(5):
         assert window.submit_pin("0000") is False
@@ -553,3 +559,85 @@ def test_set_pin_dialog_sets_then_changes_the_pin(qtbot: QtBot, desk: Desk) -> N
 )
 def test_a_parent_is_greeted_by_first_name_only(full: str, greeting: str) -> None:
     assert first_name(full) == greeting
+
+
+# ---- more ---------------------------------------------------------------------------------
+
+
+def test_full_screen_however_it_is_shown(qtbot: QtBot, desk: Desk, pin_set: None) -> None:
+    event_id = make_event(desk)
+    window = KioskWindow(event_id, desk.check_in, desk.voices, desk.kiosk)
+    qtbot.addWidget(window, before_close_func=lambda w: w.submit_pin(PIN))
+    assert window.windowState() & Qt.WindowState.WindowFullScreen
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.isFullScreen()
+
+
+def test_every_screen_fits_a_small_laptop(qtbot: QtBot, desk: Desk, open_kiosk: OpenKiosk) -> None:
+    event_id = make_event(desk, ("ranking", "dots"))
+    window = open_kiosk(event_id)
+    assert window.size().width() == 1280 and window.size().height() == 720
+    for page in ("ranking", "dots"):
+        window.show_views(page)
+        area = window.findChild(QScrollArea, f"{page}-priorities")
+        assert area is not None
+        # Every priority shows without scrolling; a longer list would scroll, not be cut off.
+        assert area.verticalScrollBar().maximum() == 0, page
+    assert window.minimumSizeHint().height() <= 720
+
+
+def test_the_next_parent_can_scan_on_the_thank_you_screen(
+    qtbot: QtBot, desk: Desk, open_kiosk: OpenKiosk
+) -> None:
+    event_id = make_event(desk)
+    sarah = book(desk, event_id, "Sarah Ashworth")
+    ben = book(desk, event_id, "Ben Clarke")
+    window = open_kiosk(event_id)
+    scan_with_scanner(qtbot, window, sarah.ticket_code or "")
+    qtbot.waitUntil(lambda: window.current_page == "ticket")
+    click(qtbot, window.link_box)
+    click(qtbot, window.ticket_done_button)
+    assert window.current_page == "thanks"
+    assert window.thanks_text.text() == "Enjoy the event."
+
+    scan_with_scanner(qtbot, window, ben.ticket_code or "")
+    qtbot.waitUntil(lambda: window.outcome_headline.text() == "You're checked in, Ben!")
+    assert not window.link_box.isChecked()
+    assert not any("Sarah" in t for t in words_on_screen(window))
+
+
+def test_tab_and_space_work_the_ranking(qtbot: QtBot, desk: Desk, open_kiosk: OpenKiosk) -> None:
+    event_id = make_event(desk)
+    window = open_kiosk(event_id)
+    click(qtbot, window.skip_button)
+    qtbot.keyClick(window, Qt.Key.Key_Tab)
+    first = window.priority_buttons[0]
+    qtbot.waitUntil(first.hasFocus)
+    # Held a moment, as a finger does: the scanner watch holds a key for a few
+    # milliseconds to tell a person from a scanner.
+    qtbot.keyPress(first, Qt.Key.Key_Space)
+    qtbot.wait(100)
+    qtbot.keyRelease(first, Qt.Key.Key_Space)
+    assert first.place == 1
+    qtbot.keyClick(first, Qt.Key.Key_Tab)
+    second = window.priority_buttons[1]
+    qtbot.waitUntil(second.hasFocus)
+    qtbot.keyClick(second, Qt.Key.Key_Return)
+    assert second.place == 2
+
+
+@pytest.mark.parametrize(
+    ("app_points", "screen_height", "body"),
+    [
+        (11, 1080, 24.2),  # about twice the app's text
+        (9, 1080, 24.0),  # never below 24 pt
+        (16, 720, 24.0),  # a small screen: no bigger than fits
+        (16, 1080, 35.2),
+        (16, 0, 35.2),  # no screen known
+    ],
+)
+def test_kiosk_text_scales_from_the_app_font_within_the_screen(
+    app_points: float, screen_height: int, body: float
+) -> None:
+    assert kiosk_body_points(app_points, screen_height) == pytest.approx(body)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import partial
+from itertools import pairwise
 
 from PySide6.QtCore import (
     QEvent,
@@ -193,6 +194,15 @@ class _TapLabel(QLabel):
         super().mousePressEvent(event)
 
 
+def kiosk_body_points(app_points: float, screen_height: int) -> float:
+    """The kiosk's body text: about twice the app's text size, never below 24 pt, and no
+    bigger than lets five priorities fit the screen without scrolling (24 pt fills a
+    720-pixel-high screen)."""
+    wanted = app_points * 2.2 if app_points > 0 else MIN_BODY_POINTS
+    fits = MIN_BODY_POINTS * screen_height / 720 if screen_height > 0 else wanted
+    return max(MIN_BODY_POINTS, min(wanted, fits))
+
+
 def _restyle(widget: QWidget) -> None:
     """Apply a changed dynamic property to the style sheet (the widget and its labels)."""
     for item in (widget, *widget.findChildren(QWidget)):
@@ -224,6 +234,7 @@ def _style_sheet(body: float, title: float, small: float) -> str:
 #kiosk QPushButton[kind="action"]:focus {{
     color: {INK}; background: {FOCUS}; border: 5px solid {INK};
 }}
+#kiosk QPushButton[kind="step"] {{ padding: 4px 12px; font-weight: bold; }}
 #kiosk QPushButton[kind="staff"] {{
     font-size: {small:.0f}pt; min-height: 36px; padding: 2px 16px; color: {MUTED};
     border: 2px solid {MUTED}; border-radius: 8px;
@@ -235,6 +246,16 @@ def _style_sheet(body: float, title: float, small: float) -> str:
 #kiosk QPushButton[chosen="true"] QLabel {{ color: {PAPER}; }}
 #kiosk QLabel[role="badge"] {{
     font-size: {body:.0f}pt; font-weight: bold; min-width: {body * 4:.0f}px;
+}}
+#kiosk QScrollBar:vertical {{
+    width: 32px; background: #f3f2f1; border: 2px solid {INK}; border-radius: 8px;
+}}
+#kiosk QScrollBar::handle:vertical {{
+    background: {INK}; min-height: 56px; border-radius: 6px; margin: 3px;
+}}
+#kiosk QScrollBar::add-line:vertical, #kiosk QScrollBar::sub-line:vertical {{ height: 0px; }}
+#kiosk QScrollBar::add-page:vertical, #kiosk QScrollBar::sub-page:vertical {{
+    background: none;
 }}
 #kiosk QLineEdit {{
     font-size: {title:.0f}pt; color: {INK}; background: {PAPER};
@@ -272,11 +293,12 @@ def _button(
 def _scrolling(content: QWidget, name: str) -> QScrollArea:
     """Room for the priorities that scrolls only if a programme has more than fit."""
     area = QScrollArea()
+    area.setObjectName(name)
     area.setWidget(content)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    area.setAccessibleName(name)
+    area.setAccessibleName("Priorities")
     area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     return area
 
@@ -337,8 +359,12 @@ class DotsRow(QWidget):
         self._changed = changed
         self.title = _label(priority.title)
         self.title.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.minus = _button("−", f"Take a dot off {priority.title}", lambda: self.add(-1))
-        self.plus = _button("+", f"Give a dot to {priority.title}", lambda: self.add(1))
+        self.minus = _button(
+            "−", f"Take a dot off {priority.title}", lambda: self.add(-1), kind="step"
+        )
+        self.plus = _button(
+            "+", f"Give a dot to {priority.title}", lambda: self.add(1), kind="step"
+        )
         for button in (self.minus, self.plus):
             button.setMinimumWidth(BUTTON_HEIGHT + 16)
         self.count = _label("", wrap=False)
@@ -422,8 +448,7 @@ class KioskWindow(QWidget):
         self._method = ""
         self._views_saved = False
 
-        base = QApplication.font().pointSizeF()
-        body = max(MIN_BODY_POINTS, base * 2.2 if base > 0 else MIN_BODY_POINTS)
+        body = kiosk_body_points(QApplication.font().pointSizeF(), self._screen_height())
         self.body_points = body
         self.setStyleSheet(_style_sheet(body, body * 1.5, max(14.0, body * 0.6)))
 
@@ -453,7 +478,7 @@ class KioskWindow(QWidget):
             self.stack.addWidget(page)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(40, 8, 40, 16)
+        layout.setContentsMargins(40, 8, 40, 12)
         layout.setSpacing(8)
         layout.addLayout(top)
         layout.addWidget(self.stack, 1)
@@ -480,6 +505,10 @@ class KioskWindow(QWidget):
             # Set before show(), so however the window is shown it fills the screen.
             self.setWindowState(Qt.WindowState.WindowFullScreen)
         self.reset()
+
+    def _screen_height(self) -> int:
+        screen = self.screen() or QApplication.primaryScreen()
+        return screen.availableGeometry().height() if screen is not None else 0
 
     # ---- starting ------------------------------------------------------------------
 
@@ -587,7 +616,7 @@ class KioskWindow(QWidget):
             "Save my answers", "Save my answers", self.save_ranking, kind="action"
         )
         layout.addWidget(self.ranking_text)
-        layout.addWidget(_scrolling(grid_holder, "Priorities"), 1)
+        layout.addWidget(_scrolling(grid_holder, "ranking-priorities"), 1)
         layout.addWidget(self.ranking_status)
         layout.addWidget(self.ranking_problem)
         layout.addWidget(self.ranking_privacy)
@@ -605,7 +634,7 @@ class KioskWindow(QWidget):
         rows_holder = QWidget()
         self.dots_rows_layout = QVBoxLayout(rows_holder)
         self.dots_rows_layout.setContentsMargins(0, 0, 0, 0)
-        self.dots_rows_layout.setSpacing(8)
+        self.dots_rows_layout.setSpacing(6)
         self.dots_rows: list[DotsRow] = []
         self.dots_left = _label("")
         self.dots_problem = _label("", "problem")
@@ -615,7 +644,7 @@ class KioskWindow(QWidget):
             "Save my answers", "Save my answers", self.save_dots, kind="action"
         )
         layout.addWidget(self.dots_text)
-        layout.addWidget(_scrolling(rows_holder, "Priorities"), 1)
+        layout.addWidget(_scrolling(rows_holder, "dots-priorities"), 1)
         layout.addWidget(self.dots_problem)
         layout.addWidget(self.dots_privacy)
         buttons = QHBoxLayout()
@@ -648,7 +677,7 @@ class KioskWindow(QWidget):
             QRegularExpressionValidator(QRegularExpression(f"[0-9]{{0,{MAX_DIGITS}}}"))
         )
         self.pin_field.setAccessibleName("Kiosk PIN")
-        self.pin_field.setMaximumWidth(420)
+        self.pin_field.setFixedWidth(420)
         self.pin_field.returnPressed.connect(self.submit_typed_pin)
         self.pin_message = _label("", "problem")
         pad = QGridLayout()
@@ -657,26 +686,33 @@ class KioskWindow(QWidget):
         keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "Delete", "0"]
         for index, key in enumerate(keys):
             if key == "Delete":
-                button = _button("⌫ Delete", "Delete the last digit", self.pin_field.backspace)
+                button = _button(
+                    "⌫ Delete", "Delete the last digit", self.pin_field.backspace, kind="step"
+                )
             else:
-                button = _button(key, key, partial(self.pin_field.insert, key))
-            button.setMinimumWidth(150)
-            button.setMaximumWidth(200)
+                button = _button(key, key, partial(self.pin_field.insert, key), kind="step")
+            button.setFixedWidth(210)
             self.pin_keys[key] = button
             pad.addWidget(button, index // 3, index % 3)
         self.pin_cancel = _button("Cancel", "Cancel: back to the kiosk", self.cancel_staff)
         self.pin_ok = _button(
             "Leave kiosk mode", "Leave kiosk mode", self.submit_typed_pin, kind="action"
         )
-        left = QVBoxLayout()
+        left_side = QWidget()
+        left_side.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        left = QVBoxLayout(left_side)
+        left.setContentsMargins(0, 0, 0, 0)
+        left.setSpacing(16)
         left.addWidget(text)
-        left.addWidget(self.pin_field)
+        left.addWidget(self.pin_field, 0, Qt.AlignmentFlag.AlignLeft)
         left.addWidget(self.pin_message)
         left.addStretch(1)
+        pad.setRowStretch(4, 1)
         body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
         body.setSpacing(48)
-        body.addLayout(left, 1)
-        body.addLayout(pad)
+        body.addWidget(left_side, 1)
+        body.addLayout(pad, 0)
         layout.addLayout(body, 1)
         layout.addLayout(_row(self.pin_cancel, self.pin_ok))
 
@@ -783,6 +819,31 @@ class KioskWindow(QWidget):
             row = DotsRow(priority, self._update_dots)
             self.dots_rows_layout.addWidget(row)
             self.dots_rows.append(row)
+        self._set_tab_order()
+
+    def _set_tab_order(self) -> None:
+        """Tab goes through each screen as it reads: top to bottom, left to right, with
+        the Staff button last."""
+        chain: list[QWidget] = [
+            self.skip_button,
+            self.link_box,
+            self.ticket_done_button,
+            self.views_button,
+            self.choose_ranking,
+            self.choose_dots,
+            self.choose_back,
+            *self.priority_buttons,
+            self.ranking_again,
+            self.undo_button,
+            self.ranking_save,
+        ]
+        for row in self.dots_rows:
+            chain += [row.minus, row.plus]
+        chain += [self.dots_again, self.dots_save, self.thanks_button, self.pin_field]
+        chain += [self.pin_keys[k] for k in "1234567890"]
+        chain += [self.pin_keys["Delete"], self.pin_cancel, self.pin_ok, self.staff_button]
+        for before, after in pairwise(chain):
+            QWidget.setTabOrder(before, after)
 
     # ---- the ticket ------------------------------------------------------------------
 
