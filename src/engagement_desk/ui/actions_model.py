@@ -2,49 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-
 from engagement_desk.services.actions import ActionRow
-
-Index = QModelIndex | QPersistentModelIndex
-HEADERS = ("You said", "We did / will do", "Owner", "Status", "Due", "Theme or priority")
+from engagement_desk.ui.row_model import RowTableModel
 
 
-class ActionsModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ActionRow] = []
+def _due(row: ActionRow) -> str:
+    return f"{row.due.day} {row.due:%b %Y}" if row.due else ""
 
-    def set_rows(self, rows: list[ActionRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+
+class ActionsModel(RowTableModel):
+    COLUMNS = (
+        ("You said", lambda r: r.you_said),
+        ("We did / will do", lambda r: r.we_did),
+        ("Owner", lambda r: r.owner),
+        ("Status", lambda r: r.status.value.capitalize()),
+        ("Due", _due),
+        ("Theme or priority", lambda r: r.theme or r.priority or ""),
+    )
 
     def row_at(self, row: int) -> ActionRow:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
-            return None
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
-        row = self._rows[index.row()]
-        due = f"{row.due.day} {row.due:%b %Y}" if row.due else ""
-        about = row.theme or row.priority or ""
-        values = (row.you_said, row.we_did, row.owner, row.status.value.capitalize(), due, about)
-        return values[index.column()]
+        action: ActionRow = super().row_at(row)
+        return action
