@@ -641,3 +641,21 @@ def test_kiosk_text_scales_from_the_app_font_within_the_screen(
     app_points: float, screen_height: int, body: float
 ) -> None:
     assert kiosk_body_points(app_points, screen_height) == pytest.approx(body)
+
+
+def test_answers_the_event_stopped_collecting_are_not_saved_and_a_helper_is_asked_for(
+    qtbot: QtBot, desk: Desk, open_kiosk: OpenKiosk
+) -> None:
+    event_id = make_event(desk)
+    window = open_kiosk(event_id)
+    click(qtbot, window.skip_button)
+    desk.voices.set_capture(event_id, ["dots"], 5, 3)  # the facilitator changed it meanwhile
+    click(qtbot, window.priority_buttons[0])
+    click(qtbot, window.ranking_save)
+    assert window.ranking_problem.text() == (
+        "⚠ Sorry, your answers could not be saved. Please ask a helper."
+    )
+    assert responses(desk, event_id) == []
+    window.reset()  # the next parent gets the event's new way of giving views
+    click(qtbot, window.skip_button)
+    assert window.current_page == "dots"

@@ -435,6 +435,8 @@ class KioskWindow(QWidget):
         self._check_in = check_in
         self._voices = voices
         self._kiosk = kiosk
+        # Kept with the services' clock for callers that pass one; the kiosk's own timings
+        # (idle, thank-you) are Qt timers, and the lockout countdown is the PIN service's.
         self._clock = clock
         self._leave_allowed = False
         self._closed_emitted = False
@@ -445,7 +447,6 @@ class KioskWindow(QWidget):
         # What the current parent has done; all of it is forgotten by reset().
         self._result: CheckInResult | None = None
         self._ranked: list[PriorityButton] = []
-        self._method = ""
         self._views_saved = False
 
         body = kiosk_body_points(QApplication.font().pointSizeF(), self._screen_height())
@@ -742,7 +743,6 @@ class KioskWindow(QWidget):
         """Back to Welcome with nothing of the last parent left anywhere on screen."""
         self._result = None
         self._views_saved = False
-        self._method = ""
         self._ranked = []
         self.outcome_symbol.clear()
         self.outcome_headline.clear()
@@ -949,7 +949,6 @@ class KioskWindow(QWidget):
             self._show(self.CHOOSE)
 
     def show_views(self, method: str) -> None:
-        self._method = method
         if method == "ranking":
             self.ranking_privacy.setText(self._privacy_words())
             self._update_ranking()
@@ -1050,7 +1049,18 @@ class KioskWindow(QWidget):
         try:
             record(self.event_id, answers, registration_id=linked, source="kiosk")
         except ValidationFailed as refused:
-            self._show_problem(problem_label, self._easy_words(method, refused, linked))
+            if linked is not None and any(p.field == "registration" for p in refused.problems):
+                # Their booking has answers already: say so, and let them save anonymously.
+                self.link_box.setChecked(False)
+                for privacy in (self.ranking_privacy, self.dots_privacy):
+                    privacy.setText(self._privacy_words())
+                self._show_problem(
+                    problem_label,
+                    "Your booking already has answers like these. "
+                    "Tap “Save my answers” again to save these without your booking.",
+                )
+            else:
+                self._show_problem(problem_label, self._easy_words(method, refused))
             return
         except UserError:
             log.warning("kiosk could not save %s", method, exc_info=True)
@@ -1061,24 +1071,14 @@ class KioskWindow(QWidget):
         self._views_saved = True
         self._show_thanks()
 
-    def _easy_words(self, method: str, refused: ValidationFailed, linked: str | None) -> str:
+    def _easy_words(self, method: str, refused: ValidationFailed) -> str:
         """The service's reasons in easy-read words for a parent (its own words are for
-        facilitators)."""
-        fields = {p.field for p in refused.problems}
-        if "registration" in fields and linked is not None:
-            # Their booking already has answers: say so, and let them save anonymously.
-            self.link_box.setChecked(False)
-            self.ranking_privacy.setText(self._privacy_words())
-            self.dots_privacy.setText(self._privacy_words())
-            return (
-                "Your booking already has answers like these. "
-                "Tap “Save my answers” again to save these without your booking."
-            )
+        facilitators, and go to the log)."""
         if method == "ranking" and not self._ranked:
             return "Please tap at least one to choose it."
         if method == "dots" and not self.dots_placed:
             return "Please give at least one dot. Tap + to give a dot."
-        if method == "dots":
+        if method == "dots" and self.dots_placed > self.dots_allowed:
             return f"You can give {self.dots_allowed} dots. Tap − to take some off."
         log.warning("kiosk answers refused: %s", refused)
         return "Sorry, your answers could not be saved. Please ask a helper."
