@@ -1277,7 +1277,7 @@ class SetPinDialog(QDialog):
         else:
             self.current.hide()
         form.addRow(self._buddy("&New PIN:", self.pin), self.pin)
-        form.addRow(self._buddy("&Again:", self.repeat), self.repeat)
+        form.addRow(self._buddy("New PIN &again:", self.repeat), self.repeat)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
         self.problem.setTextFormat(Qt.TextFormat.PlainText)
@@ -1292,7 +1292,9 @@ class SetPinDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName("Cancel")
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
+        layout.setSpacing(12)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.problem)
