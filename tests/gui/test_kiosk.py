@@ -659,3 +659,39 @@ def test_answers_the_event_stopped_collecting_are_not_saved_and_a_helper_is_aske
     window.reset()  # the next parent gets the event's new way of giving views
     click(qtbot, window.skip_button)
     assert window.current_page == "dots"
+
+
+def test_the_voices_page_starts_kiosk_mode_only_with_a_pin(qtbot: QtBot, desk: Desk) -> None:
+    from datetime import UTC, datetime
+
+    from engagement_desk.core.events import EventDraft, VenueDraft
+    from engagement_desk.ui.main_window import MainWindow
+    from tests.gui.conftest import ScriptedPrompter
+
+    event_id = desk.events.create(
+        EventDraft(
+            title="Kiosk day",
+            kind="venue",
+            starts_at=datetime(2026, 4, 15, 9, tzinfo=UTC),
+            ends_at=datetime(2026, 4, 15, 11, tzinfo=UTC),
+            venue=VenueDraft("Bury Town Hall"),
+        )
+    ).id
+    prompter = ScriptedPrompter()
+    window = MainWindow(desk, prompter=prompter)
+    qtbot.addWidget(window)
+    window.voices_page.choose_event(event_id)
+    assert not desk.kiosk.has_pin()
+    assert window.voices_page.start_kiosk() is None
+    assert "Set a kiosk PIN first" in prompter.asked[-1][1]
+
+    dialog = window.settings_page.kiosk_pin()
+    assert dialog is not None and dialog.isVisible()
+    dialog.close()
+    desk.kiosk.set_pin("2468")
+    kiosk = window.voices_page.start_kiosk()
+    assert kiosk is not None and kiosk.isVisible()
+    kiosk.close()  # refused without the PIN
+    assert kiosk.isVisible()
+    assert kiosk.submit_pin("2468")  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not kiosk.isVisible())

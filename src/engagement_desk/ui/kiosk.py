@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable
 from functools import partial
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QEvent,
@@ -75,6 +76,9 @@ from engagement_desk.services.programmes import PriorityInfo
 from engagement_desk.services.voices import CaptureSettings, VoiceService
 from engagement_desk.ui.checkin_banner import LOOKS
 from engagement_desk.ui.scanner import ScannerCapture
+
+if TYPE_CHECKING:
+    from engagement_desk.bootstrap import Desk
 
 log = logging.getLogger(__name__)
 
@@ -1337,3 +1341,13 @@ class SetPinDialog(QDialog):
         for field in (self.current, self.pin, self.repeat):
             field.clear()
         (self.current if self.current.isVisibleTo(self) else self.pin).setFocus()
+
+
+def open_kiosk(desk: Desk, event_id: str) -> KioskWindow:
+    """Kiosk mode for an event, full screen; a UserError says why it cannot start."""
+    problem = KioskWindow.can_start(desk.kiosk)
+    if problem is not None:
+        raise UserError(problem)
+    window = KioskWindow(event_id, desk.check_in, desk.voices, desk.kiosk, clock=desk.clock)
+    window.closed.connect(window.deleteLater)
+    return window

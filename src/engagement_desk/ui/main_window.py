@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
         """Build the pages on an open desk (imports the service layer on first use)."""
         from engagement_desk.ui.checkin_page import CheckInPage
         from engagement_desk.ui.events_page import EventsPage
+        from engagement_desk.ui.kiosk import SetPinDialog, open_kiosk
         from engagement_desk.ui.people_page import PeoplePage
         from engagement_desk.ui.reports_page import ReportsPage
         from engagement_desk.ui.settings_page import SettingsPage
@@ -108,7 +109,13 @@ class MainWindow(QMainWindow):
             desk.events, desk.check_in, desk.registrations, prompter, desk.clock, self._sound
         )
         self.voices_page = VoicesPage(
-            desk.events, desk.voices, desk.webinars, desk.registrations, desk.summaries, prompter
+            desk.events,
+            desk.voices,
+            desk.webinars,
+            desk.registrations,
+            desk.summaries,
+            prompter,
+            kiosk=lambda event_id: open_kiosk(desk, event_id),
         )
         self.reports_page = ReportsPage(
             desk.events, desk.summaries, desk.actions, desk.programmes, prompter
@@ -119,6 +126,7 @@ class MainWindow(QMainWindow):
             data_folder=str(desk.paths.home),
             log_file=self._log_file,
             device_name=desk.device.name,
+            set_kiosk_pin=lambda: SetPinDialog(desk.kiosk, self),
         )
         pages: dict[str, QWidget] = {
             "Events": self.events_page,

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 class SettingsPage(QWidget):
@@ -17,6 +27,7 @@ class SettingsPage(QWidget):
         data_folder: str,
         log_file: str,
         device_name: str,
+        set_kiosk_pin: Callable[[], QDialog] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -46,7 +57,20 @@ class SettingsPage(QWidget):
             shown.setAccessibleName(f"{title}: {value}")
             shown.setWordWrap(True)
             form.addRow(f"{title}:", shown)
+        self.kiosk_pin_button = QPushButton("Set or change the &kiosk PIN…")
+        self.kiosk_pin_button.setAccessibleName("Set or change the PIN that leaves kiosk mode")
+        self._set_kiosk_pin = set_kiosk_pin
+        self.kiosk_pin_button.clicked.connect(self.kiosk_pin)
+        self.kiosk_pin_button.setVisible(set_kiosk_pin is not None)
+        form.addRow("Kiosk:", self.kiosk_pin_button)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Settings</h2>"))
         layout.addLayout(form)
         layout.addStretch(1)
+
+    def kiosk_pin(self) -> QDialog | None:
+        if self._set_kiosk_pin is None:
+            return None
+        dialog = self._set_kiosk_pin()
+        dialog.open()
+        return dialog

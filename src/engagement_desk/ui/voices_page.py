@@ -3,6 +3,8 @@ webinar questions — and see the scores from the same summary the reports print
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -213,9 +215,14 @@ class VoicesPage(QWidget):
         summaries: SummaryService,
         prompter: Prompter,
         parent: QWidget | None = None,
+        *,
+        kiosk: Callable[[str], QWidget] | None = None,
     ) -> None:
+        """``kiosk(event_id)`` opens kiosk mode for an event (raising UserError if it can't)."""
         super().__init__(parent)
         self._events = events
+        self._kiosk = kiosk
+        self._kiosk_window: QWidget | None = None
         self._voices = voices
         self._registrations = registrations
         self._summaries = summaries
@@ -250,6 +257,13 @@ class VoicesPage(QWidget):
         self.settings_button = QPushButton("Save se&ttings")
         self.settings_button.clicked.connect(self.save_settings)
         settings_row.addWidget(self.settings_button)
+        self.kiosk_button = QPushButton("Start &kiosk…")
+        self.kiosk_button.setAccessibleName(
+            "Start kiosk mode on this laptop: parents check in and give views anonymously"
+        )
+        self.kiosk_button.clicked.connect(self.start_kiosk)
+        self.kiosk_button.setVisible(kiosk is not None)
+        settings_row.addWidget(self.kiosk_button)
         self.settings_problems = ProblemBanner()
 
         self.tabs = QTabWidget()
@@ -365,6 +379,20 @@ class VoicesPage(QWidget):
         self.settings_problems.hide()
         self._build_tabs(event_id, settings)
         self.message.emit("Capture settings saved.")
+
+    def start_kiosk(self) -> QWidget | None:
+        event_id = self.event_id()
+        if event_id is None or self._kiosk is None:
+            return None
+        try:
+            window = self._kiosk(event_id)
+        except UserError as exc:
+            self._prompter.warn(self, "Kiosk mode", str(exc))
+            return None
+        self._kiosk_window = window
+        window.destroyed.connect(lambda: self.refresh_results())
+        window.show()
+        return window
 
     # ---- results ---------------------------------------------------------------
 
