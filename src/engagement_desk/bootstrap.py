@@ -8,6 +8,7 @@ from engagement_desk.core.clock import Clock, system_clock
 from engagement_desk.db.database import Database
 from engagement_desk.paths import AppPaths
 from engagement_desk.services.actions import ActionService
+from engagement_desk.services.backups import BackupService
 from engagement_desk.services.checkin import CheckInService
 from engagement_desk.services.demo import DemoService
 from engagement_desk.services.devices import DeviceIdentity, DeviceService, load_or_create_device
@@ -44,6 +45,7 @@ class Desk:
     voices: VoiceService
     summaries: SummaryService
     actions: ActionService
+    backups: BackupService
     clock: Clock
 
     def close(self) -> None:
@@ -80,5 +82,6 @@ def open_desk(
         voices=VoiceService(db, device, clock),
         summaries=SummaryService(db, clock),
         actions=ActionService(db, device, clock, programmes=programmes),
+        backups=BackupService(db),
         clock=clock,
     )

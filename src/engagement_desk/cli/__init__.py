@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 def command_groups() -> tuple[ModuleType, ...]:
     from engagement_desk.cli import (
         actions,
+        backup,
         checkin,
         events,
         people,
@@ -34,7 +35,7 @@ def command_groups() -> tuple[ModuleType, ...]:
         webinars,
     )
 
-    return (events, tickets, checkin, people, webinars, voices, reports, actions)
+    return (events, tickets, checkin, people, webinars, voices, reports, actions, backup)
 
 
 def build_parser() -> argparse.ArgumentParser:
