@@ -384,12 +384,13 @@ def test_to_dict_is_plain_json(desk: Desk, big: tuple[str, list[Someone]]) -> No
 # ---- edge cases --------------------------------------------------------------------------------
 
 
-def test_a_webinar_with_no_votes(desk: Desk) -> None:
+def test_a_webinar_with_no_votes(desk: Desk, clock: FakeClock) -> None:
     event = desk.events.create(webinar(starts_at=LAST_WEEK))
     desk.voices.set_capture(event.short_code, ["ranking", "comments"], 5, 3)
     add_people(desk, event.id, [Someone(f"Viewer {n}") for n in range(7)])
     first = desk.webinars.add_question(event.short_code, "When will EHCPs be on time?", "Autism")
     desk.webinars.set_status(first.id, "answered later", "By September, we hope.")
+    clock.advance(minutes=5)
     desk.webinars.add_question(event.short_code, "Is there a transport policy?")
 
     summary = desk.summaries.event_summary(event.short_code)
