@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,8 @@ import pytest
 
 from engagement_desk.bootstrap import Desk, open_desk
 from engagement_desk.paths import AppPaths
+from engagement_desk.services.events import When
+from tests.conftest import FakeClock
 from tests.e2e.conftest import Cli
 
 
@@ -209,3 +212,46 @@ def test_a_file_that_is_not_a_spreadsheet_is_a_plain_error(
     assert result.code == 1
     assert "is a PDF" in result.err
     assert "Traceback" not in result.err
+
+
+# ---- the same summaries on PostgreSQL ----------------------------------------------------
+
+
+def _scrubbed(value: Any) -> Any:
+    """Without the ids and codes that differ between two databases filled alike."""
+    if isinstance(value, dict):
+        return {
+            k: _scrubbed(v)
+            for k, v in value.items()
+            if k not in ("id", "event_id", "priority_id", "short_code", "generated_at")
+        }
+    if isinstance(value, list):
+        return [_scrubbed(v) for v in value]
+    return value
+
+
+@pytest.mark.postgres
+def test_summaries_on_postgres_match_sqlite(tmp_path: Path, postgres_url: str) -> None:
+    clock = FakeClock(datetime(2026, 4, 15, 9, 0, tzinfo=UTC))
+    on_sqlite = open_desk(AppPaths(tmp_path / "laptop").ensure(), clock=clock)
+    on_server = open_desk(AppPaths(tmp_path / "office").ensure(), postgres_url, clock=clock)
+    try:
+        for desk in (on_sqlite, on_server):
+            desk.demo.fill(people=60)
+        held = {r.title: r.short_code for r in on_sqlite.events.list_events(When.PAST)}
+        server = {r.title: r.short_code for r in on_server.events.list_events(When.PAST)}
+        assert held.keys() == server.keys()
+        for title, code in held.items():
+            here = on_sqlite.summaries.event_summary(code).to_dict()
+            there = on_server.summaries.event_summary(server[title]).to_dict()
+            for part in ("attendance", "profile", "profile_total", "methods", "themes"):
+                assert _scrubbed(there[part]) == _scrubbed(here[part]), (title, part)
+            assert sorted(q["text"] for q in there["quotes"]) == sorted(
+                q["text"] for q in here["quotes"]
+            )
+        programme_here = _scrubbed(on_sqlite.summaries.programme_summary().to_dict())
+        programme_there = _scrubbed(on_server.summaries.programme_summary().to_dict())
+        assert programme_there == programme_here
+    finally:
+        on_sqlite.close()
+        on_server.close()
