@@ -15,6 +15,7 @@ from engagement_desk.services.devices import DeviceIdentity, DeviceService, load
 from engagement_desk.services.events import EventService
 from engagement_desk.services.imports import ImportService
 from engagement_desk.services.kiosk import KioskService
+from engagement_desk.services.packs import PackService
 from engagement_desk.services.programmes import ProgrammeService
 from engagement_desk.services.registrations import RegistrationService
 from engagement_desk.services.schedule import ScheduleService
@@ -46,6 +47,7 @@ class Desk:
     summaries: SummaryService
     actions: ActionService
     backups: BackupService
+    packs: PackService
     clock: Clock
 
     def close(self) -> None:
@@ -83,5 +85,6 @@ def open_desk(
         summaries=SummaryService(db, clock),
         actions=ActionService(db, device, clock, programmes=programmes),
         backups=BackupService(db),
+        packs=PackService(db, device, events, tickets, clock),
         clock=clock,
     )

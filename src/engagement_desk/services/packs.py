@@ -1,0 +1,791 @@
+"""Event packs (office → venue laptop) and device bundles (venue laptop → office).
+
+An event pack holds what a venue laptop needs to run one event's door and nothing more:
+the programme with its priorities and themes and only the PUBLIC ticket key (so the laptop
+can check tickets but never make them), the event with its venue and agenda, its
+registrations and, for each person, only what the door shows: name, role, access needs and
+notes, and consents. No email, phone, postcode or child details ever go into a pack.
+
+A device bundle holds what one laptop captured (rows whose ``device_id`` is this laptop's):
+people, registrations, check-ins, responses with their scores, tallies, comments with their
+themes, and questions. Merging adds the rows the office does not have, by their UUIDs, so
+merging the same bundle twice adds nothing. Each bundle merges in one transaction: a bundle
+that does not fit changes nothing.
+
+Both are JSON with a format version, sealed with a passphrase (core/packing.py).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import enum
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Enum, LargeBinary, exists, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from engagement_desk.core.clock import Clock, system_clock
+from engagement_desk.core.packing import PackKind, PackProblem, open_sealed, seal
+from engagement_desk.core.people import search_text
+from engagement_desk.db.database import Database
+from engagement_desk.db.models import (
+    Action,
+    AgendaItem,
+    Base,
+    CheckIn,
+    Comment,
+    Device,
+    Event,
+    Person,
+    Priority,
+    Programme,
+    Question,
+    Registration,
+    RegistrationStatus,
+    Response,
+    ResponseScore,
+    Tally,
+    Theme,
+    Venue,
+    comment_theme,
+)
+from engagement_desk.db.types import UTCDateTime
+from engagement_desk.services import audit
+from engagement_desk.services.devices import DeviceIdentity
+from engagement_desk.services.errors import UserError
+from engagement_desk.services.events import EventService
+from engagement_desk.services.tickets import TicketService
+
+PACK_FORMAT = 1
+BUNDLE_FORMAT = 1
+NOTHING_IMPORTED = "Nothing was imported."
+NOTHING_MERGED = "Nothing was merged."
+
+# The programme as a venue laptop gets it: never the private half of the ticket key.
+PROGRAMME_FIELDS = (
+    "id",
+    "name",
+    "area",
+    "forum_name",
+    "description",
+    "suppression_threshold",
+    "retention_months",
+    "signing_public_key",
+    "created_at",
+)
+# All the door needs to know about a person. Contact and child details stay in the office.
+DOOR_PERSON_FIELDS = (
+    "id",
+    "device_id",
+    "full_name",
+    "role",
+    "access_needs",
+    "access_notes",
+    "consent_store",
+    "consent_special_category",
+    "consent_future_contact",
+    "consent_quote",
+    "created_at",
+    "updated_at",
+)
+
+# What a bundle carries, in the order rows must go in (parents before children).
+BUNDLE_KINDS: tuple[tuple[str, Any], ...] = (
+    ("people", Person.__table__),
+    ("registrations", Registration.__table__),
+    ("check_ins", CheckIn.__table__),
+    ("responses", Response.__table__),
+    ("response_scores", ResponseScore.__table__),
+    ("tallies", Tally.__table__),
+    ("comments", Comment.__table__),
+    ("comment_themes", comment_theme),
+    ("questions", Question.__table__),
+)
+KIND_WORDS = {
+    "people": ("person", "people"),
+    "registrations": ("registration", "registrations"),
+    "check_ins": ("check-in", "check-ins"),
+    "responses": ("response", "responses"),
+    "response_scores": ("response score", "response scores"),
+    "tallies": ("tally", "tallies"),
+    "comments": ("comment", "comments"),
+    "comment_themes": ("comment theme", "comment themes"),
+    "questions": ("question", "questions"),
+}
+
+
+@dataclass(frozen=True)
+class PackExport:
+    data: bytes  # the sealed file
+    event_code: str
+    event_title: str
+    registrations: int
+    people: int
+
+
+@dataclass(frozen=True)
+class PackImport:
+    event_code: str
+    event_title: str
+    programme_name: str
+    registrations: int
+    people: int
+    made_by: str
+
+
+@dataclass(frozen=True)
+class BundleExport:
+    data: bytes
+    device_name: str
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """An opened, checked device bundle, ready to merge."""
+
+    device_id: str
+    device_name: str
+    made_at: str
+    rows: dict[str, list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class SamePersonTwice:
+    event_code: str
+    person_id: str
+    registrations: tuple[str, ...]
+
+
+@dataclass
+class MergeResult:
+    device_name: str
+    added: dict[str, int] = field(default_factory=dict)
+    already_here: dict[str, int] = field(default_factory=dict)
+    undo_updated: int = 0
+    linked_to_office_tickets: int = 0  # door registrations for tickets the office already had
+    unlinked_people: int = 0  # registrations whose person was erased here meanwhile
+    same_person_twice: list[SamePersonTwice] = field(default_factory=list)
+    # New people whose email someone here already has: both kept, for staff to look at.
+    same_email: list[str] = field(default_factory=list)
+
+    @property
+    def total_added(self) -> int:
+        return sum(self.added.values())
+
+
+class PackService:
+    def __init__(
+        self,
+        db: Database,
+        device: DeviceIdentity,
+        events: EventService,
+        tickets: TicketService,
+        clock: Clock = system_clock,
+    ) -> None:
+        self._db = db
+        self._device = device
+        self._events = events
+        self._tickets = tickets
+        self._clock = clock
+
+    # ---- event packs ---------------------------------------------------
+
+    def export_pack(self, event_ref: str, passphrase: str) -> PackExport:
+        """Seal what a venue laptop needs for one event."""
+        event_id = self._events.resolve_id(event_ref)
+        with self._db.session() as s, s.begin():
+            event = s.get_one(Event, event_id)
+            # The public key must travel, so make the keys now if tickets never were.
+            self._tickets.keys_in(s, event.programme_id)
+            programme = _row(s, Programme.__table__, Programme.id == event.programme_id)[0]
+            registrations = _row(s, Registration.__table__, Registration.event_id == event.id)
+            person_ids = sorted({r["person_id"] for r in registrations if r["person_id"]})
+            people = _row(s, Person.__table__, Person.id.in_(person_ids)) if person_ids else []
+            device = s.get(Device, self._device.id)
+            payload = {
+                "format": PACK_FORMAT,
+                "kind": "event pack",
+                "made_at": self._clock().isoformat(),
+                "made_by": {"id": self._device.id, "name": self._device.name},
+                "device": _encoded(Device.__table__, _as_dict(device)) if device else None,
+                "programme": _pick(_encoded(Programme.__table__, programme), PROGRAMME_FIELDS),
+                "priorities": _encoded_rows(
+                    Priority.__table__,
+                    _row(s, Priority.__table__, Priority.programme_id == event.programme_id),
+                ),
+                "themes": _encoded_rows(
+                    Theme.__table__,
+                    _row(s, Theme.__table__, Theme.programme_id == event.programme_id),
+                ),
+                "venue": _encoded(
+                    Venue.__table__, _row(s, Venue.__table__, Venue.id == event.venue_id)[0]
+                )
+                if event.venue_id
+                else None,
+                "event": _encoded(
+                    Event.__table__, _row(s, Event.__table__, Event.id == event.id)[0]
+                ),
+                "agenda": _encoded_rows(
+                    AgendaItem.__table__,
+                    _row(s, AgendaItem.__table__, AgendaItem.event_id == event.id),
+                ),
+                "people": [
+                    _pick(_encoded(Person.__table__, p), DOOR_PERSON_FIELDS) for p in people
+                ],
+                "registrations": _encoded_rows(Registration.__table__, registrations),
+            }
+            audit.record(
+                s,
+                self._device.id,
+                "event pack made",
+                "event",
+                event.id,
+                f"{len(registrations)} registrations, {len(people)} people",
+            )
+            code, title = event.short_code, event.title
+        data = _seal(PackKind.EVENT_PACK, payload, passphrase)
+        return PackExport(data, code, title, len(registrations), len(people))
+
+    def import_pack(self, data: bytes, passphrase: str) -> PackImport:
+        """Create or update the pack's rows by id. Refuses a pack from another programme."""
+        payload = _open(PackKind.EVENT_PACK, data, passphrase, "event pack", PACK_FORMAT)
+        try:
+            programme = _decoded(Programme.__table__, payload["programme"])
+            event = _decoded(Event.__table__, payload["event"])
+            venue = _decoded(Venue.__table__, payload["venue"]) if payload["venue"] else None
+            priorities = _decoded_rows(Priority.__table__, payload["priorities"])
+            themes = _decoded_rows(Theme.__table__, payload["themes"])
+            agenda = _decoded_rows(AgendaItem.__table__, payload["agenda"])
+            people = _decoded_rows(Person.__table__, payload["people"])
+            registrations = _decoded_rows(Registration.__table__, payload["registrations"])
+            device = _decoded(Device.__table__, payload["device"]) if payload["device"] else None
+            made_by = str(payload["made_by"]["name"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise UserError(_unreadable("event pack", NOTHING_IMPORTED)) from exc
+        programme.pop("signing_private_key", None)  # never taken from a file, whatever it says
+        try:
+            with self._db.session() as s, s.begin():
+                # Keep a search by email working for people this database already has.
+                emails = dict(
+                    s.execute(
+                        select(Person.id, Person.email).where(
+                            Person.id.in_([p["id"] for p in people])
+                        )
+                    ).all()
+                )
+                for person in people:
+                    person["search_text"] = search_text(
+                        person["full_name"], emails.get(person["id"])
+                    )
+                self._take_programme(s, programme)
+                _upsert(s, Priority.__table__, priorities)
+                _upsert(s, Theme.__table__, themes)
+                if device is not None and device["id"] != self._device.id:
+                    _insert_missing(s, Device.__table__, [device])
+                if venue is not None:
+                    _upsert(s, Venue.__table__, [venue])
+                _upsert(s, Event.__table__, [event])
+                _upsert(s, AgendaItem.__table__, agenda)
+                _upsert(s, Person.__table__, people)
+                _upsert(s, Registration.__table__, registrations)
+                audit.record(
+                    s,
+                    self._device.id,
+                    "event pack imported",
+                    "event",
+                    event["id"],
+                    f"made by {made_by}: {len(registrations)} registrations",
+                )
+        except IntegrityError as exc:
+            raise UserError(
+                "This event pack does not fit this laptop's database: it clashes with an event, "
+                "venue or ticket already here that has another id. Use a fresh data folder for "
+                f"the venue laptop. {NOTHING_IMPORTED}"
+            ) from exc
+        return PackImport(
+            event_code=event["short_code"],
+            event_title=event["title"],
+            programme_name=programme["name"],
+            registrations=len(registrations),
+            people=len(people),
+            made_by=made_by,
+        )
+
+    def _take_programme(self, s: Session, programme: dict[str, Any]) -> None:
+        for other in s.scalars(select(Programme).where(Programme.id != programme["id"])):
+            in_use = s.scalar(
+                select(
+                    exists().where(Event.programme_id == other.id)
+                    | exists().where(Action.programme_id == other.id)
+                )
+            )
+            if in_use:
+                raise UserError(
+                    f"This laptop's database already belongs to another programme "
+                    f"('{other.name}', with its own events), so it cannot take an event pack "
+                    "from this one. Use a fresh data folder for the venue laptop. "
+                    + NOTHING_IMPORTED
+                )
+            # A freshly seeded programme with nothing in it: the pack's one replaces it.
+            s.delete(other)
+        s.flush()
+        here = s.get(Programme, programme["id"])
+        public = programme.get("signing_public_key")
+        if here is None:
+            s.execute(insert(Programme), [programme])
+            return
+        if here.signing_public_key is not None and public != here.signing_public_key:
+            raise UserError(
+                "This event pack's ticket key does not match the one this database already "
+                f"has for the programme, so its tickets could not be checked. {NOTHING_IMPORTED}"
+            )
+        changes = {k: v for k, v in programme.items() if k not in ("id", "signing_public_key")}
+        if here.signing_public_key is None:
+            changes["signing_public_key"] = public  # the private key stays as it is here
+        s.execute(update(Programme).where(Programme.id == here.id).values(**changes))
+
+    # ---- device bundles ------------------------------------------------
+
+    def export_bundle(self, passphrase: str) -> BundleExport:
+        """Seal everything this laptop captured."""
+        me = self._device.id
+        with self._db.session() as s:
+            rows: dict[str, list[dict[str, Any]]] = {}
+            rows["people"] = _row(s, Person.__table__, Person.device_id == me)
+            rows["registrations"] = _row(s, Registration.__table__, Registration.device_id == me)
+            rows["check_ins"] = _row(
+                s,
+                CheckIn.__table__,
+                or_(CheckIn.device_id == me, CheckIn.undone_by_device == me),
+            )
+            rows["responses"] = _row(s, Response.__table__, Response.device_id == me)
+            mine = select(Response.id).where(Response.device_id == me)
+            rows["response_scores"] = _row(
+                s, ResponseScore.__table__, ResponseScore.response_id.in_(mine)
+            )
+            rows["tallies"] = _row(s, Tally.__table__, Tally.device_id == me)
+            rows["comments"] = _row(s, Comment.__table__, Comment.device_id == me)
+            my_comments = select(Comment.id).where(Comment.device_id == me)
+            rows["comment_themes"] = _row(
+                s, comment_theme, comment_theme.c.comment_id.in_(my_comments)
+            )
+            rows["questions"] = _row(s, Question.__table__, Question.device_id == me)
+            device = s.get(Device, me)
+        for person in rows["people"]:
+            person.pop("search_text", None)  # rebuilt on the office side
+        tables = dict(BUNDLE_KINDS)
+        payload = {
+            "format": BUNDLE_FORMAT,
+            "kind": "device bundle",
+            "made_at": self._clock().isoformat(),
+            "device": {
+                "id": me,
+                "name": self._device.name,
+                "first_seen": device.first_seen.isoformat() if device else None,
+            },
+            "rows": {kind: _encoded_rows(tables[kind], rows[kind]) for kind in rows},
+        }
+        data = _seal(PackKind.DEVICE_BUNDLE, payload, passphrase)
+        return BundleExport(data, self._device.name, {k: len(v) for k, v in rows.items()})
+
+    def open_bundle(self, data: bytes, passphrase: str) -> Bundle:
+        """Decrypt and read a bundle, and check it fits this database; changes nothing."""
+        payload = _open(PackKind.DEVICE_BUNDLE, data, passphrase, "device bundle", BUNDLE_FORMAT)
+        try:
+            device = payload["device"]
+            tables = dict(BUNDLE_KINDS)
+            raw_rows = payload["rows"]
+            unknown = set(raw_rows) - set(tables)
+            if unknown:
+                raise ValueError(f"unknown kinds {sorted(unknown)}")
+            rows = {
+                kind: _decoded_rows(table, raw_rows.get(kind, [])) for kind, table in BUNDLE_KINDS
+            }
+            bundle = Bundle(str(device["id"]), str(device["name"]), str(payload["made_at"]), rows)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise UserError(_unreadable("device bundle", NOTHING_MERGED)) from exc
+        with self._db.session() as s:
+            self._check_fits(s, bundle)
+        return bundle
+
+    def merge_bundle(self, bundle: Bundle) -> MergeResult:
+        """Add what the office does not have; one transaction, so a failure changes nothing."""
+        result = MergeResult(device_name=bundle.device_name)
+        try:
+            with self._db.session() as s, s.begin():
+                self._check_fits(s, bundle)
+                self._merge(s, bundle, result)
+                audit.record(
+                    s,
+                    self._device.id,
+                    "device bundle merged",
+                    "device",
+                    bundle.device_id,
+                    f"{bundle.device_name}: {result.total_added} rows added",
+                )
+        except IntegrityError as exc:
+            raise UserError(
+                f"The bundle from {bundle.device_name} does not fit this database ({exc.orig}). "
+                + NOTHING_MERGED
+            ) from exc
+        return result
+
+    def _check_fits(self, s: Session, bundle: Bundle) -> None:
+        rows = bundle.rows
+        events = {
+            r["event_id"]
+            for kind in (
+                "registrations",
+                "check_ins",
+                "responses",
+                "tallies",
+                "comments",
+                "questions",
+            )
+            for r in rows[kind]
+        }
+        priorities = {r["priority_id"] for r in rows["response_scores"] + rows["tallies"]}
+        themes = {r["theme_id"] for r in rows["comment_themes"] + rows["questions"]}
+        themes.discard(None)
+        missing = (
+            _missing(s, Event.id, events)
+            | _missing(s, Priority.id, priorities)
+            | _missing(s, Theme.id, themes)
+        )
+        if missing:
+            raise UserError(
+                f"The bundle from {bundle.device_name} has records for events or priorities this "
+                "database does not have: that laptop was not given its event pack from this "
+                f"database. {NOTHING_MERGED}"
+            )
+
+    def _merge(self, s: Session, bundle: Bundle, result: MergeResult) -> None:
+        rows = bundle.rows
+        device = s.get(Device, bundle.device_id)
+        if device is None:
+            s.add(Device(id=bundle.device_id, name=bundle.device_name[:100]))
+        else:
+            device.name = bundle.device_name[:100]
+        for person in rows["people"]:
+            person["search_text"] = search_text(person["full_name"], person.get("email"))
+        new_people = self._add(s, result, "people", rows["people"])
+        result.same_email = _same_email(s, new_people)
+        people_here = _present(s, Person.id, {r["person_id"] for r in rows["registrations"]})
+        # The same ticket registered at the door of a laptop and at the office: one place.
+        same_ticket = dict(
+            s.execute(
+                select(Registration.ticket_id, Registration.id).where(
+                    Registration.ticket_id.in_([r["ticket_id"] for r in rows["registrations"]])
+                )
+            ).all()
+        )
+        alias: dict[str, str] = {}
+        fresh: list[dict[str, Any]] = []
+        existing_ids = _present(s, Registration.id, {r["id"] for r in rows["registrations"]})
+        for registration in rows["registrations"]:
+            office_id = same_ticket.get(registration["ticket_id"])
+            if registration["id"] not in existing_ids and office_id is not None:
+                alias[registration["id"]] = office_id
+                result.linked_to_office_tickets += 1
+                continue
+            if registration["person_id"] and registration["person_id"] not in people_here:
+                registration["person_id"] = None
+                result.unlinked_people += 1
+            fresh.append(registration)
+        added = self._add(s, result, "registrations", fresh)
+        result.already_here["registrations"] = result.already_here.get("registrations", 0) + len(
+            alias
+        )
+        registrations_here = _present(
+            s,
+            Registration.id,
+            {
+                r.get("registration_id")
+                for kind in ("check_ins", "responses", "comments", "questions")
+                for r in rows[kind]
+            },
+        )
+
+        def relink(items: Iterable[dict[str, Any]], required: bool = False) -> None:
+            for item in items:
+                ref = item.get("registration_id")
+                if ref in alias:
+                    item["registration_id"] = alias[ref]
+                elif ref is not None and ref not in registrations_here and not required:
+                    item["registration_id"] = None
+
+        relink(rows["check_ins"], required=True)
+        for kind in ("responses", "comments", "questions"):
+            relink(rows[kind])
+        self._merge_check_ins(s, result, rows["check_ins"])
+        for kind in ("responses", "response_scores", "tallies", "comments"):
+            self._add(s, result, kind, rows[kind])
+        self._add_links(s, result, rows["comment_themes"])
+        self._add(s, result, "questions", rows["questions"])
+        result.same_person_twice = _same_person_twice(s, added)
+
+    def _merge_check_ins(
+        self, s: Session, result: MergeResult, check_ins: list[dict[str, Any]]
+    ) -> None:
+        here = {
+            row.id: row
+            for row in s.execute(
+                select(CheckIn.id, CheckIn.undone_at).where(
+                    CheckIn.id.in_([c["id"] for c in check_ins])
+                )
+            )
+        }
+        for check_in in check_ins:
+            known = here.get(check_in["id"])
+            if known is not None and known.undone_at is None and check_in["undone_at"]:
+                s.execute(
+                    update(CheckIn)
+                    .where(CheckIn.id == check_in["id"])
+                    .values(
+                        undone_at=check_in["undone_at"],
+                        undone_by_device=check_in["undone_by_device"],
+                    )
+                )
+                result.undo_updated += 1
+        self._add(s, result, "check_ins", check_ins)
+
+    def _add(
+        self, s: Session, result: MergeResult, kind: str, items: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        table = dict(BUNDLE_KINDS)[kind]
+        added = _insert_missing(s, table, items)
+        result.added[kind] = result.added.get(kind, 0) + len(added)
+        result.already_here[kind] = result.already_here.get(kind, 0) + len(items) - len(added)
+        return added
+
+    def _add_links(self, s: Session, result: MergeResult, links: list[dict[str, Any]]) -> None:
+        here = {
+            (c, t)
+            for c, t in s.execute(
+                select(comment_theme.c.comment_id, comment_theme.c.theme_id).where(
+                    comment_theme.c.comment_id.in_({link["comment_id"] for link in links})
+                )
+            )
+        }
+        new = [link for link in links if (link["comment_id"], link["theme_id"]) not in here]
+        if new:
+            s.execute(insert(comment_theme), new)
+        result.added["comment_themes"] = len(new)
+        result.already_here["comment_themes"] = len(links) - len(new)
+
+
+def describe_counts(counts: Mapping[str, int]) -> str:
+    """'3 people, 5 check-ins' for the kinds with any rows, in bundle order."""
+    parts = [
+        f"{counts[kind]} {KIND_WORDS[kind][0 if counts[kind] == 1 else 1]}"
+        for kind, _ in BUNDLE_KINDS
+        if counts.get(kind)
+    ]
+    return ", ".join(parts) if parts else "nothing"
+
+
+# ---- rows as JSON -------------------------------------------------------------
+
+
+def _row(s: Session, table: Any, condition: Any) -> list[dict[str, Any]]:
+    return [dict(r._mapping) for r in s.execute(select(table).where(condition))]
+
+
+def _as_dict(obj: Base) -> dict[str, Any]:
+    return {c.key: getattr(obj, c.key) for c in obj.__table__.columns}
+
+
+def _pick(values: dict[str, Any], names: Sequence[str]) -> dict[str, Any]:
+    return {name: values[name] for name in names}
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def _encoded(table: Any, values: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: _encode(value) for name, value in values.items() if name in table.c}
+
+
+def _encoded_rows(table: Any, rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return [_encoded(table, r) for r in rows]
+
+
+def _decoded(table: Any, values: Any) -> dict[str, Any]:
+    """A row from JSON: only the table's own columns, each back in its Python type."""
+    if not isinstance(values, dict):
+        raise ValueError("a row is not an object")
+    row: dict[str, Any] = {}
+    for name, value in values.items():
+        if name not in table.c:
+            raise ValueError(f"unknown column {name}")
+        column_type = table.c[name].type
+        if value is None:
+            row[name] = None
+        elif isinstance(column_type, UTCDateTime):
+            moment = datetime.fromisoformat(value)
+            if moment.tzinfo is None:
+                raise ValueError("a time without a time zone")
+            row[name] = moment
+        elif isinstance(column_type, LargeBinary):
+            try:
+                row[name] = base64.b64decode(value, validate=True)
+            except binascii.Error as exc:
+                raise ValueError("bad base64") from exc
+        elif isinstance(column_type, Enum) and column_type.enum_class is not None:
+            row[name] = column_type.enum_class(value)
+        else:
+            row[name] = value
+    for key in table.primary_key.columns:
+        if row.get(key.name) is None:
+            raise ValueError("a row without its id")
+    return row
+
+
+def _decoded_rows(table: Any, rows: Any) -> list[dict[str, Any]]:
+    if not isinstance(rows, list):
+        raise ValueError("rows are not a list")
+    return [_decoded(table, r) for r in rows]
+
+
+def _seal(kind: PackKind, payload: dict[str, Any], passphrase: str) -> bytes:
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return seal(kind, text.encode("utf-8"), passphrase)
+    except PackProblem as exc:
+        raise UserError(f"{exc} Nothing was written.") from exc
+
+
+def _open(kind: PackKind, data: bytes, passphrase: str, name: str, version: int) -> Any:
+    nothing = NOTHING_IMPORTED if kind is PackKind.EVENT_PACK else NOTHING_MERGED
+    try:
+        raw = open_sealed(kind, data, passphrase)
+    except PackProblem as exc:
+        message = str(exc)
+        if kind is PackKind.DEVICE_BUNDLE:
+            message = message.replace(NOTHING_IMPORTED, NOTHING_MERGED)
+        raise UserError(message) from exc
+    try:
+        payload = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise UserError(_unreadable(name, nothing)) from exc
+    if not isinstance(payload, dict):
+        raise UserError(_unreadable(name, nothing))
+    found = payload.get("format")
+    if found != version:
+        raise UserError(
+            f"This {name} is in format {found!r}, which this version of Engagement Desk does not "
+            f"know (it reads format {version}). Update this laptop and try again. {nothing}"
+        )
+    return payload
+
+
+def _unreadable(name: str, nothing: str) -> str:
+    return f"This {name} opened but its contents are not what Engagement Desk expects. {nothing}"
+
+
+# ---- writing rows ---------------------------------------------------------------
+
+
+def _present(s: Session, column: Any, ids: Iterable[Any]) -> set[str]:
+    wanted = [i for i in set(ids) if i is not None]
+    found: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        found.update(s.scalars(select(column).where(column.in_(wanted[start : start + 500]))))
+    return found
+
+
+def _missing(s: Session, column: Any, ids: set[Any]) -> set[str]:
+    ids.discard(None)
+    return ids - _present(s, column, ids)
+
+
+def _insert_missing(s: Session, table: Any, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    (key,) = table.primary_key.columns
+    here = _present(s, key, {item[key.name] for item in items})
+    new: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for item in items:
+        if item[key.name] not in here and item[key.name] not in seen:
+            seen.add(item[key.name])
+            new.append(item)
+    # One statement per shape of row: executemany needs every row to have the same keys.
+    shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for item in new:
+        shapes.setdefault(tuple(sorted(item)), []).append(item)
+    for group in shapes.values():
+        s.execute(insert(table), group)
+    return new
+
+
+def _upsert(s: Session, table: Any, items: list[dict[str, Any]]) -> None:
+    """Insert rows this database lacks; update the given columns of those it has."""
+    (key,) = table.primary_key.columns
+    here = _present(s, key, {item[key.name] for item in items})
+    _insert_missing(s, table, [i for i in items if i[key.name] not in here])
+    for item in items:
+        if item[key.name] in here:
+            changes = {k: v for k, v in item.items() if k != key.name}
+            s.execute(update(table).where(key == item[key.name]).values(**changes))
+
+
+def _same_email(s: Session, people: list[dict[str, Any]]) -> list[str]:
+    """Ids of newly added people whose email address someone already here has."""
+    emails = {p["email"]: p["id"] for p in people if p.get("email")}
+    if not emails:
+        return []
+    new_ids = {p["id"] for p in people}
+    shared = {
+        email
+        for email, person_id in s.execute(
+            select(Person.email, Person.id).where(Person.email.in_(list(emails)))
+        )
+        if person_id not in new_ids
+    }
+    return sorted(emails[email] for email in shared)
+
+
+def _same_person_twice(s: Session, added: list[dict[str, Any]]) -> list[SamePersonTwice]:
+    """People who now hold two live registrations for one event (booked on two laptops)."""
+    found: list[SamePersonTwice] = []
+    pairs = {(r["event_id"], r["person_id"]) for r in added if r["person_id"]}
+    for event_id, person_id in sorted(pairs):
+        ids = tuple(
+            s.scalars(
+                select(Registration.id)
+                .where(
+                    Registration.event_id == event_id,
+                    Registration.person_id == person_id,
+                    Registration.status != RegistrationStatus.CANCELLED,
+                )
+                .order_by(Registration.registered_at)
+            )
+        )
+        if len(ids) > 1:
+            code = s.scalar(select(Event.short_code).where(Event.id == event_id)) or ""
+            found.append(SamePersonTwice(code, person_id, ids))
+    return found
+
+
+__all__ = [
+    "Bundle",
+    "BundleExport",
+    "MergeResult",
+    "PackExport",
+    "PackImport",
+    "PackService",
+    "describe_counts",
+]
