@@ -28,6 +28,7 @@ def command_groups() -> tuple[ModuleType, ...]:
         backup,
         checkin,
         events,
+        packs,
         people,
         reports,
         tickets,
@@ -35,7 +36,7 @@ def command_groups() -> tuple[ModuleType, ...]:
         webinars,
     )
 
-    return (events, tickets, checkin, people, webinars, voices, reports, actions, backup)
+    return (events, tickets, checkin, people, webinars, voices, reports, actions, backup, packs)
 
 
 def build_parser() -> argparse.ArgumentParser:
