@@ -9,7 +9,9 @@ import pytest
 
 from engagement_desk.bootstrap import Desk
 from engagement_desk.core.people import PersonDraft
+from engagement_desk.db.database import Database
 from engagement_desk.db.models import Person
+from engagement_desk.services.backups import BackupService
 from engagement_desk.services.errors import UserError
 from tests.unit.conftest import venue_event
 
@@ -127,3 +129,14 @@ def test_restore_refuses_unusable_files_and_changes_nothing(
     assert (bad.read_bytes() if bad.exists() else None) == bad_before
     assert people_named(desk) == {"Jo Bloggs"}
     assert not list(desk.paths.home.glob(".*restoring*"))
+
+
+def test_postgresql_is_pointed_at_its_own_tools(tmp_path: Path) -> None:
+    server = Database("postgresql+psycopg://desk@127.0.0.1:1/engagement")  # never connected
+    try:
+        with pytest.raises(UserError, match="pg_dump"):
+            BackupService(server).backup()
+        with pytest.raises(UserError, match="pg_restore"):
+            BackupService(server).restore(tmp_path / "backup.sqlite3")
+    finally:
+        server.dispose()

@@ -266,3 +266,49 @@ def test_a_pack_is_not_a_bundle(desk: Desk) -> None:
 
     with pytest.raises(UserError, match=r"'pack import' instead\. Nothing was merged\."):
         desk.packs.open_bundle(pack.data, PASSPHRASE)
+
+
+def test_a_bundle_that_fails_half_way_changes_nothing(desk: Desk, venue: Desk) -> None:
+    event_id, jo_code, _ = office_event(desk)
+    venue.packs.import_pack(desk.packs.export_pack(event_id, PASSPHRASE).data, PASSPHRASE)
+    venue.check_in.scan(event_id, jo_code)
+    venue.registrations.walk_in(event_id, "Wendy Walkin", "wendy@example.org")
+    bundle = desk.packs.open_bundle(venue.packs.export_bundle(PASSPHRASE).data, PASSPHRASE)
+    # A check-in for a registration neither laptop has: it fails after Wendy went in.
+    broken = dict(bundle.rows["check_ins"][0], id="00000000-0000-4000-8000-000000000000")
+    broken["registration_id"] = "00000000-0000-4000-8000-000000000001"
+    bundle.rows["check_ins"].append(broken)
+    people_before, check_ins_before = count(desk, Person), count(desk, CheckIn)
+
+    with pytest.raises(UserError, match="Nothing was merged"):
+        desk.packs.merge_bundle(bundle)
+
+    assert count(desk, Person) == people_before
+    assert count(desk, CheckIn) == check_ins_before
+
+
+def test_the_same_person_with_two_live_bookings_for_one_event_is_reported(
+    desk: Desk, venue: Desk
+) -> None:
+    event_id, _, _ = office_event(desk)
+    venue.packs.import_pack(desk.packs.export_pack(event_id, PASSPHRASE).data, PASSPHRASE)
+    with venue.db.transaction() as s:
+        jo_id = s.scalars(select(Person.id).where(Person.full_name == "Jo Bloggs")).one()
+        # Booked again at the door on this laptop, on the person the pack brought.
+        s.add(
+            Registration(
+                device_id=venue.device.id,
+                event_id=event_id,
+                person_id=jo_id,
+                ticket_id="ABCDEFGHIJKLMNOP",
+                source="walk-in",
+            )
+        )
+
+    result = desk.packs.merge_bundle(
+        desk.packs.open_bundle(venue.packs.export_bundle(PASSPHRASE).data, PASSPHRASE)
+    )
+
+    [twice] = result.same_person_twice
+    assert twice.person_id == jo_id and len(twice.registrations) == 2
+    assert count(desk, Registration, Registration.person_id == jo_id) == 2

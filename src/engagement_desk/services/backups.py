@@ -93,7 +93,7 @@ class BackupService:
 
     def restore(self, source: Path) -> RestoreResult:
         """Replace the database with the backup at ``source`` (checked first; see module)."""
-        live = self._live_file()
+        live = self._live_file(POSTGRES_RESTORE)
         source = source.expanduser()
         if not source.is_file():
             raise UserError(f"There is no file at {source}. Nothing was changed.")
@@ -124,10 +124,10 @@ class BackupService:
             value = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
         return None if value is None else str(value)
 
-    def _live_file(self) -> Path:
+    def _live_file(self, refusal: str = POSTGRES_BACKUP) -> Path:
         path = self._db.sqlite_path
         if not self._db.is_sqlite:
-            raise UserError(POSTGRES_BACKUP.format(backend=self._db.url.get_backend_name()))
+            raise UserError(refusal.format(backend=self._db.url.get_backend_name()))
         if path is None:
             raise UserError("This database lives only in memory, so it has no file to back up.")
         return path
