@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import binascii
 import enum
+import functools
 import re
 import secrets
 from dataclasses import dataclass
@@ -109,7 +110,7 @@ def mint_ticket(private_key: bytes, event_code: str, ticket_id: str) -> str:
         raise ValueError(f"not an event short code: {event_code!r}")
     if not is_ticket_id(ticket_id):
         raise ValueError(f"not a ticket id (upper-case base32): {ticket_id!r}")
-    signer = Ed25519PrivateKey.from_private_bytes(private_key)
+    signer = _signer(private_key)
     body = SEPARATOR.join((VERSION, event_code, ticket_id))
     signature = signer.sign(body.encode("ascii"))
     return f"{body}{SEPARATOR}{_b32(signature)}"
@@ -208,7 +209,7 @@ def read_ticket(public_key: bytes, payload: str) -> TicketReading:
     if signature is None:
         return _refuse(TicketProblem.MALFORMED, DAMAGED)
     body = SEPARATOR.join((VERSION, event_code, ticket_id))
-    verifier = Ed25519PublicKey.from_public_bytes(public_key)
+    verifier = _verifier(public_key)
     try:
         verifier.verify(signature, body.encode("ascii"))
     except InvalidSignature:
@@ -235,3 +236,15 @@ def _signature_bytes(text: str) -> bytes | None:
 
 def _b32(raw: bytes) -> str:
     return base64.b32encode(raw).decode("ascii").rstrip("=")
+
+
+# Loading a key costs more than signing with it: a batch of tickets, or a door checking
+# codes all day, uses the same key each time. Keys are immutable bytes, so caching is safe.
+@functools.lru_cache(maxsize=8)
+def _signer(private_key: bytes) -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(private_key)
+
+
+@functools.lru_cache(maxsize=8)
+def _verifier(public_key: bytes) -> Ed25519PublicKey:
+    return Ed25519PublicKey.from_public_bytes(public_key)

@@ -6,6 +6,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from engagement_desk.core.importing import too_big_message
 from engagement_desk.services.errors import UserError
 
 
@@ -43,3 +44,20 @@ def save_files(files: Sequence[tuple[Path, bytes]]) -> None:
 
 def save_file(target: Path, data: bytes) -> None:
     save_files([(Path(target), data)])
+
+
+def read_user_file(
+    path: Path, what: str, limit: int, *, error: type[UserError] = UserError
+) -> bytes:
+    """The bytes of a file the user chose, or a plain ``error``: missing, a folder, too big
+    (over ``limit`` bytes) or unreadable. ``what`` names what they should choose instead."""
+    if not path.exists():
+        raise error(f"There is no file at {path}.")
+    if path.is_dir():
+        raise error(f"{path} is a folder; choose the {what} inside it.")
+    try:
+        if path.stat().st_size > limit:
+            raise error(too_big_message(path.name))
+        return path.read_bytes()
+    except OSError as exc:
+        raise error(f"{path} cannot be read: {exc.strerror or exc}.") from exc

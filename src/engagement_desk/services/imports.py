@@ -30,7 +30,6 @@ from engagement_desk.core.importing import (
     plan_columns,
     read_sheet,
     sample_rows,
-    too_big_message,
 )
 from engagement_desk.core.people import PersonDraft, fill_blanks, fold
 from engagement_desk.core.tickets import mint_ticket, new_ticket_id
@@ -40,6 +39,7 @@ from engagement_desk.db.types import new_id
 from engagement_desk.services import audit
 from engagement_desk.services.devices import DeviceIdentity
 from engagement_desk.services.errors import UserError
+from engagement_desk.services.files import read_user_file
 from engagement_desk.services.registrations import open_event, person_values
 from engagement_desk.services.tickets import TicketService
 
@@ -271,17 +271,7 @@ class ImportService:
 
     @staticmethod
     def _read(path: Path) -> Sheet:
-        if not path.exists():
-            raise ImportRefused(f"There is no file at {path}.")
-        if path.is_dir():
-            raise ImportRefused(f"{path} is a folder; choose the CSV or Excel file inside it.")
-        try:
-            size = path.stat().st_size
-            if size > MAX_BYTES:
-                raise ImportRefused(too_big_message(path.name))
-            content = path.read_bytes()
-        except OSError as exc:
-            raise ImportRefused(f"{path} cannot be read: {exc.strerror or exc}.") from exc
+        content = read_user_file(path, "CSV or Excel file", MAX_BYTES, error=ImportRefused)
         try:
             return read_sheet(content, path.name)
         except UnreadableFile as exc:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from engagement_desk.core.clock import Clock, system_clock
 from engagement_desk.core.events import Problem, looks_like_short_code
-from engagement_desk.core.importing import MAX_BYTES, UnreadableFile, read_sheet, too_big_message
+from engagement_desk.core.importing import MAX_BYTES, UnreadableFile, read_sheet
 from engagement_desk.core.people import collapse_spaces, fold
 from engagement_desk.core.scoring import check_dots, check_points, check_ranking
 from engagement_desk.core.votes_import import VotesFile, parse_votes
@@ -47,6 +47,7 @@ from engagement_desk.db.models import (
 from engagement_desk.services import audit
 from engagement_desk.services.devices import DeviceIdentity
 from engagement_desk.services.errors import NotFound, UserError, ValidationFailed
+from engagement_desk.services.files import read_user_file
 from engagement_desk.services.programmes import PriorityInfo
 
 log = logging.getLogger(__name__)
@@ -513,7 +514,7 @@ class VoiceService:
         Raises UserError when the file cannot be read at all; otherwise the report's
         ``problems`` list every problem by row and column, and then nothing was written.
         """
-        content = _read_bytes(path)
+        content = read_user_file(path, "CSV or Excel file", MAX_BYTES)
         try:
             sheet = read_sheet(content, path.name)
         except UnreadableFile as exc:
@@ -828,19 +829,6 @@ def _comment_row(comment: Comment, name: str) -> CommentRow:
         quote_permission=comment.quote_permission,
         created_at=comment.created_at,
     )
-
-
-def _read_bytes(path: Path) -> bytes:
-    if not path.exists():
-        raise UserError(f"There is no file at {path}.")
-    if path.is_dir():
-        raise UserError(f"{path} is a folder; choose the CSV or Excel file inside it.")
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise UserError(too_big_message(path.name))
-        return path.read_bytes()
-    except OSError as exc:
-        raise UserError(f"{path} cannot be read: {exc.strerror or exc}.") from exc
 
 
 def _import_report(

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from engagement_desk.core.attendance import AttendanceFile, Attendee, read_attendance
 from engagement_desk.core.clock import Clock, system_clock, to_local
 from engagement_desk.core.events import looks_like_short_code
-from engagement_desk.core.importing import MAX_BYTES, UnreadableFile, too_big_message
+from engagement_desk.core.importing import MAX_BYTES, UnreadableFile
 from engagement_desk.core.people import fold, vocabulary_key
 from engagement_desk.core.tickets import TICKET_ID_BYTES
 from engagement_desk.db.database import Database
@@ -46,6 +46,7 @@ from engagement_desk.db.models import (
 from engagement_desk.services import audit
 from engagement_desk.services.devices import DeviceIdentity
 from engagement_desk.services.errors import NotFound, UserError
+from engagement_desk.services.files import read_user_file
 from engagement_desk.services.imports import ImportRefused
 
 log = logging.getLogger(__name__)
@@ -399,7 +400,7 @@ class WebinarService:
         they are, and anonymous walk-ins are recognised by their ticket id (see
         ``stand_in_ticket_id``).
         """
-        content = _read_bytes(path)
+        content = read_user_file(path, "attendance report", MAX_BYTES, error=ImportRefused)
         with self._db.session() as s:
             event = _find_event(s, event_ref)
             if event.status is EventStatus.CANCELLED:
@@ -641,19 +642,6 @@ def _row(s: Session, question: Question, themes: dict[str, str] | None = None) -
         event_id=question.event_id,
         registration_id=question.registration_id,
     )
-
-
-def _read_bytes(path: Path) -> bytes:
-    if not path.exists():
-        raise ImportRefused(f"There is no file at {path}.")
-    if path.is_dir():
-        raise ImportRefused(f"{path} is a folder; choose the attendance report inside it.")
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise ImportRefused(too_big_message(path.name))
-        return path.read_bytes()
-    except OSError as exc:
-        raise ImportRefused(f"{path} cannot be read: {exc.strerror or exc}.") from exc
 
 
 def _wrong_day_problems(parsed: AttendanceFile, event_day: date) -> list[str]:
