@@ -72,3 +72,29 @@ def test_restore_refuses_a_file_that_is_not_a_database(
     # (the unit tests compare the file's bytes): no backup was taken, nothing was staged.
     assert sorted(backups.iterdir()) == before
     assert not list(data_dir.glob(".*restoring*"))
+
+
+def test_restore_rescues_a_database_that_cannot_be_opened(
+    cli: Cli, data_dir: Path, tmp_path: Path
+) -> None:
+    assert cli("register", "--help").code == 0
+    added = cli(
+        *("events", "add", "--title", "Drop-in", "--kind", "drop-in"),
+        *("--start", "2030-05-01T10:00", "--end", "2030-05-01T12:00", "--venue", "Bury Library"),
+    )
+    assert added.code == 0, added.err
+    saved = tmp_path / "saved.sqlite3"
+    assert cli("backup", "-o", saved).code == 0
+    database = data_dir / "engagement-desk.sqlite3"
+    database.write_bytes(b"SQLite format 3\x00" + b"\xff" * 8192)  # a disk fault
+    for journal in ("-wal", "-shm"):
+        (data_dir / f"engagement-desk.sqlite3{journal}").unlink(missing_ok=True)
+    broken = cli("events", "list")
+    assert broken.code == 1 and "cannot be opened" in broken.err
+
+    restored = cli("restore", saved)
+
+    assert restored.code == 0, restored.err
+    assert "Drop-in" in cli("events", "list").out
+    kept = list((data_dir / "backups").glob("*before-restore-unreadable*"))
+    assert len(kept) == 1 and kept[0].read_bytes().startswith(b"SQLite format 3\x00\xff")

@@ -140,3 +140,23 @@ def test_postgresql_is_pointed_at_its_own_tools(tmp_path: Path) -> None:
             BackupService(server).restore(tmp_path / "backup.sqlite3")
     finally:
         server.dispose()
+
+
+def test_restore_refuses_while_another_program_has_the_database_open(
+    desk: Desk, tmp_path: Path
+) -> None:
+    event = desk.events.create(venue_event())
+    register(desk, event.id, "Jo Bloggs")
+    saved = desk.backups.backup(tmp_path / "saved.sqlite3").path
+    register(desk, event.id, "Sam Lee")
+    assert desk.db.sqlite_path is not None
+    other = sqlite3.connect(desk.db.sqlite_path)
+    try:
+        other.execute("BEGIN")
+        other.execute("SELECT count(*) FROM person").fetchone()
+        with pytest.raises(UserError, match="in use by another program"):
+            desk.backups.restore(saved)
+    finally:
+        other.close()
+
+    assert people_named(desk) == {"Jo Bloggs", "Sam Lee"}

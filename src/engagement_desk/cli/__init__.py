@@ -121,6 +121,10 @@ def _run_command(args: argparse.Namespace) -> int:
     paths = AppPaths.from_environment(args.data_dir)
     desk: Desk | None = None
     try:
+        before_desk = getattr(args, "before_desk", None)
+        if before_desk is not None:
+            # A command that must work when the database cannot be opened (restore).
+            before_desk(paths, args)
         desk = open_desk(paths, args.database)
         result: int = args.handler(desk, args)
         return result

@@ -8,6 +8,9 @@ from typing import Any
 
 from engagement_desk.bootstrap import Desk
 from engagement_desk.cli.common import add_command
+from engagement_desk.db.database import Database
+from engagement_desk.paths import AppPaths
+from engagement_desk.services.backups import BackupService, RestoreResult
 
 
 def register(commands: Any) -> None:
@@ -26,6 +29,8 @@ def register(commands: Any) -> None:
         _restore,
     )
     restore.add_argument("file", type=Path, metavar="FILE", help="a backup made by 'backup'")
+    # Restoring must work even when the current database is damaged and cannot be opened.
+    restore.set_defaults(before_desk=_restore_file)
 
 
 def _backup(desk: Desk, args: argparse.Namespace) -> int:
@@ -34,11 +39,18 @@ def _backup(desk: Desk, args: argparse.Namespace) -> int:
     return 0
 
 
+def _restore_file(paths: AppPaths, args: argparse.Namespace) -> None:
+    """Restore with the database unopened; the desk opens afterwards (migrated, announced)."""
+    paths.ensure()
+    db = Database(paths.database_url(args.database), backups_dir=paths.backups)
+    try:
+        args.restored = BackupService(db).restore(args.file)
+    finally:
+        db.dispose()
+
+
 def _restore(desk: Desk, args: argparse.Namespace) -> int:
-    result = desk.backups.restore(args.file)
-    # The restored file may predate this laptop or the programme's seed data.
-    desk.devices.announce()
-    desk.programmes.ensure_seeded()
+    result: RestoreResult = args.restored
     print(f"Restored the database from {result.restored_from}.")
     if result.previous_backup is not None:
         print(f"The database as it was before is kept at {result.previous_backup}.")

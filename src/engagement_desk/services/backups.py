@@ -15,6 +15,7 @@ import os
 import shutil
 import sqlite3
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from engagement_desk.db.database import MIGRATIONS, Database
@@ -105,8 +106,8 @@ class BackupService:
         _remove_with_journals(staged)
         try:
             revision = _stage_checked_copy(source, staged)
-            previous = self._db.backup(reason="before-restore")
             self._db.dispose()
+            previous = self._keep_current(live)
             _settle(live)
             _fsync(staged)
             staged.replace(live)
@@ -118,6 +119,25 @@ class BackupService:
         return RestoreResult(
             restored_from=source, previous_backup=previous, schema_revision=self._revision()
         )
+
+    def _keep_current(self, live: Path) -> Path | None:
+        """Back up the database about to be replaced; byte for byte if SQLite cannot read it."""
+        if not live.exists():
+            return None
+        try:
+            return self._db.backup(reason="before-restore")
+        except sqlite3.Error:
+            log.info("the database at %s cannot be read; keeping its files as they are", live)
+        folder = self._db.backups_dir or live.parent / "backups"
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        kept = folder / f"{live.stem}-{stamp}-before-restore-unreadable{live.suffix}"
+        shutil.copyfile(live, kept)
+        for suffix in ("-wal", "-shm"):
+            journal = live.with_name(live.name + suffix)
+            if journal.exists():
+                shutil.copyfile(journal, kept.with_name(kept.name + suffix))
+        return kept
 
     def _revision(self) -> str | None:
         with self._db.engine.connect() as connection:
@@ -215,10 +235,22 @@ def _settle(live: Path) -> None:
         finally:
             connection.close()
     except sqlite3.Error as exc:
-        raise UserError(
-            "The database is in use by another program (is Engagement Desk open in another "
-            f"window?), so it cannot be replaced. Close it and try again. ({exc})"
-        ) from exc
+        if getattr(exc, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+            raise UserError(
+                "The database is in use by another program (is Engagement Desk open in another "
+                f"window?), so it cannot be replaced. Close it and try again. ({exc})"
+            ) from exc
+        # Damaged beyond reading (its files are kept in the backups folder): its log must
+        # not be replayed into the restored file.
+        for suffix in ("-wal", "-shm", "-journal"):
+            live.with_name(live.name + suffix).unlink(missing_ok=True)
+        return
+    except sqlite3.DatabaseError:
+        # Damaged beyond reading (its files are kept in the backups folder): its log must
+        # not be replayed into the restored file.
+        for suffix in ("-wal", "-shm", "-journal"):
+            live.with_name(live.name + suffix).unlink(missing_ok=True)
+        return
     if mode is None or str(mode[0]).lower() != "delete":
         raise UserError(
             "The database is in use by another program (is Engagement Desk open in another "
