@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from engagement_desk.bootstrap import Desk, open_desk
 from engagement_desk.core.checkin import Outcome
-from engagement_desk.core.packing import PackKind, open_sealed
+from engagement_desk.core.packing import PackKind, open_sealed, seal
 from engagement_desk.core.people import PersonDraft
 from engagement_desk.db.models import CheckIn, Comment, Person, Programme, Registration, Tally
 from engagement_desk.paths import AppPaths
@@ -312,3 +312,14 @@ def test_the_same_person_with_two_live_bookings_for_one_event_is_reported(
     [twice] = result.same_person_twice
     assert twice.person_id == jo_id and len(twice.registrations) == 2
     assert count(desk, Registration, Registration.person_id == jo_id) == 2
+
+
+@pytest.mark.parametrize("kind", [PackKind.EVENT_PACK, PackKind.DEVICE_BUNDLE])
+def test_an_unknown_format_version_is_refused_plainly(desk: Desk, kind: PackKind) -> None:
+    data = seal(kind, json.dumps({"format": 99, "rows": {}}).encode(), PASSPHRASE)
+
+    with pytest.raises(UserError, match=r"format 99.*Update this laptop"):
+        if kind is PackKind.EVENT_PACK:
+            desk.packs.import_pack(data, PASSPHRASE)
+        else:
+            desk.packs.open_bundle(data, PASSPHRASE)
