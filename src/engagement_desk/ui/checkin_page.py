@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -115,10 +114,7 @@ class CheckInPage(QWidget):
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self.search.returnPressed.connect(self.check_in_found)
         self.found = PeopleTableModel(self)
-        self.found_table = make_table("People found")
-        self.found_table.setModel(self.found)
-        self.found_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.found_table.horizontalHeader().setStretchLastSection(False)
+        self.found_table = make_table("People found", self.found, main_column=0)
         self.found_table.activated.connect(lambda _index: self.check_in_found())
         self.check_in_button = QPushButton("Check &in the person found")
         self.check_in_button.setAccessibleName("Check in the selected person")
@@ -128,10 +124,7 @@ class CheckInPage(QWidget):
         self.walk_in_button.clicked.connect(self.walk_in)
 
         self.recent = RecentCheckInsModel(self)
-        self.recent_table = make_table("Last check-ins")
-        self.recent_table.setModel(self.recent)
-        self.recent_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.recent_table.horizontalHeader().setStretchLastSection(False)
+        self.recent_table = make_table("Last check-ins", self.recent, main_column=1)
         self.undo_last_button = QPushButton("&Undo last check-in")
         self.undo_last_button.setAccessibleName("Undo the last check-in made on this laptop")
         self.undo_last_button.clicked.connect(self.undo_last)

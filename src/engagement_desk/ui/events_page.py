@@ -11,7 +11,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -75,22 +74,16 @@ class EventsPage(QWidget):
         self.proxy.setSortRole(SORT_ROLE)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
-        self.table = make_table("Events list")
-        self.table.setModel(self.proxy)
+        self.table = make_table("Events list", self.proxy, main_column=1)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(3, Qt.SortOrder.AscendingOrder)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setStretchLastSection(False)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.table.activated.connect(lambda _index: self.edit_selected())
 
         self.schedule_model = ScheduleModel(self)
-        self.schedule_table = make_table(f"Schedule for the next {SCHEDULE_WEEKS} weeks")
-        self.schedule_table.setModel(self.schedule_model)
-        self.schedule_table.horizontalHeader().setSectionResizeMode(
-            3, QHeaderView.ResizeMode.Stretch
+        self.schedule_table = make_table(
+            f"Schedule for the next {SCHEDULE_WEEKS} weeks", self.schedule_model, main_column=3
         )
-        self.schedule_table.horizontalHeader().setStretchLastSection(False)
         self.schedule_table.activated.connect(self._edit_from_schedule)
         self.schedule_table.doubleClicked.connect(self._edit_from_schedule)
 

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -84,10 +83,7 @@ class PeoplePage(QWidget):
         self.status.currentIndexChanged.connect(self.refresh)
 
         self.model = PeopleTableModel(self)
-        self.table = make_table("People list")
-        self.table.setModel(self.model)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table = make_table("People list", self.model, main_column=0)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.table.activated.connect(lambda _index: self.edit_selected())
         self.count_label = QLabel()

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -67,13 +66,7 @@ class ActionsPanel(QWidget):
         self._actions = actions
         self.setAccessibleName("You said, we did")
         self.model = ActionsModel(self)
-        self.table = make_table("Actions")
-        self.table.setModel(self.model)
-        for column in (0, 1):
-            self.table.horizontalHeader().setSectionResizeMode(
-                column, QHeaderView.ResizeMode.Stretch
-            )
-        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table = make_table("Actions", self.model, main_column=0)
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.problems = ProblemBanner()
         self.you_said = QLineEdit()

@@ -2,11 +2,63 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
+MAIN_COLUMN_CAP = 640  # px; longer text is elided, with the whole of it in the tooltip
 
-def make_table(accessible_name: str) -> QTableView:
+
+class ColumnFitter(QObject):
+    """Columns as wide as their contents; spare width goes to the main column.
+
+    With large text a fixed 'stretch' column gets squeezed to "…" while the others keep
+    their width. Here no column is ever narrower than its contents (up to a cap for very
+    long text): when they do not all fit, the table scrolls sideways instead.
+    """
+
+    def __init__(self, table: QTableView, main_column: int) -> None:
+        super().__init__(table)
+        self.table = table
+        self.main_column = main_column
+        self._pending = QTimer(self)
+        self._pending.setSingleShot(True)
+        self._pending.setInterval(0)
+        self._pending.timeout.connect(self.fit)
+        table.installEventFilter(self)
+
+    def watch(self) -> None:
+        model = self.table.model()
+        for signal in (model.modelReset, model.rowsInserted, model.layoutChanged):
+            signal.connect(self._pending.start)
+        self._pending.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange, QEvent.Type.Show):
+            self._pending.start()
+        return False
+
+    def fit(self) -> None:
+        header = self.table.horizontalHeader()
+        if self.table.model() is None or header.count() == 0:
+            return
+        self.table.resizeColumnsToContents()
+        main = min(self.main_column, header.count() - 1)
+        header.resizeSection(main, min(header.sectionSize(main), MAIN_COLUMN_CAP))
+        spare = self.table.viewport().width() - header.length()
+        if spare > 0:
+            header.resizeSection(main, header.sectionSize(main) + spare)
+
+
+def make_table(
+    accessible_name: str, model: QAbstractItemModel, main_column: int | None = None
+) -> QTableView:
+    """A read-only, row-selecting table showing ``model``.
+
+    With ``main_column``, columns fit their contents and spare width goes to that column
+    (see ColumnFitter); without, the last column takes the spare width.
+    """
     table = QTableView()
+    table.setModel(model)
     table.setAccessibleName(accessible_name)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -14,6 +66,12 @@ def make_table(accessible_name: str) -> QTableView:
     table.setAlternatingRowColors(True)
     table.setTabKeyNavigation(False)
     table.verticalHeader().hide()
-    table.horizontalHeader().setStretchLastSection(True)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header = table.horizontalHeader()
+    if main_column is None:
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    else:
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        ColumnFitter(table, main_column).watch()
     return table

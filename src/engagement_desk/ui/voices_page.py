@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -69,10 +68,7 @@ class QuestionsPanel(QWidget):
         self.add_button = QPushButton("&Add question")
         self.add_button.clicked.connect(self.add)
         self.model = QuestionsModel(self)
-        self.table = make_table("Questions, most votes first")
-        self.table.setModel(self.model)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.horizontalHeader().setStretchLastSection(False)
+        self.table = make_table("Questions, most votes first", self.model, main_column=1)
         self.upvote_button = QPushButton("&Vote up (+1)")
         self.upvote_button.setAccessibleName("Add one vote to the selected question")
         self.upvote_button.clicked.connect(self.upvote)
