@@ -291,3 +291,20 @@ def test_a_code_read_by_the_webcam_checks_in(qtbot: QtBot, page: CheckInPage, de
     assert shown.args[0].outcome is Outcome.ADMITTED
     assert page.banner.headline.text() == "Welcome, Yasmin Iqbal"
     assert page.recent.index(0, 2).data() == "webcam"
+
+
+def test_a_genuine_ticket_not_on_this_laptops_list_is_admitted_and_flagged(
+    page: CheckInPage, desk: Desk, sounds: SoundLog
+) -> None:
+    from engagement_desk.core.tickets import new_ticket_id
+
+    event_id = make_event(desk)
+    page.reload_events()
+    page.choose_event(event_id)
+    issued_elsewhere = desk.tickets.mint(event_id, new_ticket_id())  # booked after the pack
+    result = page.scan(issued_elsewhere)
+    assert result is not None and result.outcome is Outcome.ADMITTED_NOT_ON_LIST
+    assert page.banner.word.text() == "ADMITTED — NOT ON LIST"
+    assert "issued after" in page.banner.detail.text()
+    assert sounds[-1] is Outcome.ADMITTED_NOT_ON_LIST
+    assert desk.events.rows_for([event_id])[0].checked_in == 1
