@@ -7,9 +7,10 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from qrcode.util import MODE_8BIT_BYTE, optimal_data_chunks
+from qrcode.util import MODE_ALPHA_NUM
 
 from engagement_desk.core.events import SHORT_CODE_ALPHABET, new_short_code
+from engagement_desk.core.qr import decode_qr, make_qr_image, qr_segments
 from engagement_desk.core.tickets import (
     QR_ALPHANUMERIC,
     TicketKeys,
@@ -98,7 +99,13 @@ def test_payload_never_needs_qr_byte_mode() -> None:
     for _ in range(20):
         code = mint_ticket(_private(KEYS), new_short_code(), new_ticket_id())
         assert set(code) <= set(QR_ALPHANUMERIC)
-        assert all(chunk.mode != MODE_8BIT_BYTE for chunk in optimal_data_chunks(code))
+        assert all(chunk.mode == MODE_ALPHA_NUM for chunk in qr_segments(code))
+
+
+def test_codes_read_back_from_their_qr_image() -> None:
+    for _ in range(5):
+        code = mint_ticket(_private(KEYS), new_short_code(), new_ticket_id())
+        assert decode_qr(make_qr_image(code)) == [code]
 
 
 def test_payload_holds_no_personal_data() -> None:
