@@ -31,7 +31,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
-from engagement_desk.core.clock import LONDON
 from engagement_desk.core.importing import (
     MAX_BYTES,
     MAX_ROWS,
@@ -40,6 +39,8 @@ from engagement_desk.core.importing import (
     UnreadableFile,
     cell_text,
     decode_text,
+    from_excel_serial,
+    local_as_utc,
     read_sheet,
     too_big_message,
 )
@@ -219,8 +220,6 @@ _MONTHS = {
     )
     for name in names
 }
-_EXCEL_EPOCH = datetime(1899, 12, 30)
-_SERIAL_RANGE = (20_000, 80_000)
 
 
 def _day_month_candidates(text: str) -> tuple[int, int] | None:
@@ -286,13 +285,13 @@ def parse_attendance_time(
     Times without a zone are UK times. A time with no date ('19:02:11') is on ``event_day``.
     """
     if isinstance(value, datetime):
-        return _as_utc(value)
+        return local_as_utc(value)
     if isinstance(value, bool) or value is None or isinstance(value, date):
         return None
     if isinstance(value, time):
-        return _as_utc(datetime.combine(event_day, value)) if event_day else None
+        return local_as_utc(datetime.combine(event_day, value)) if event_day else None
     if isinstance(value, int | float):
-        return _from_serial(float(value))
+        return from_excel_serial(float(value))
     text = collapse_spaces(str(value))
     if not text or len(text) > 60:
         return None
@@ -307,7 +306,7 @@ def parse_attendance_time(
     if event_day is not None and (match := _TIME_ONLY.fullmatch(text)) is not None:
         return _moment(event_day.year, event_day.month, event_day.day, match)
     try:
-        return _from_serial(float(text))
+        return from_excel_serial(float(text))
     except ValueError:
         return None
 
@@ -349,7 +348,7 @@ def _moment(year: int, month: int, day: int, match: re.Match[str]) -> datetime |
     zone = _zone(match["zone"])
     if match["zone"] and zone is None:
         return None
-    return _as_utc(moment.replace(tzinfo=zone) if zone is not None else moment)
+    return local_as_utc(moment.replace(tzinfo=zone) if zone is not None else moment)
 
 
 def _zone(text: str | None) -> timezone | None:
@@ -369,18 +368,6 @@ def _zone(text: str | None) -> timezone | None:
         return None
     delta = timedelta(hours=hours, minutes=minutes)
     return timezone(-delta if match[1] == "-" else delta)
-
-
-def _from_serial(serial: float) -> datetime | None:
-    if not _SERIAL_RANGE[0] <= serial <= _SERIAL_RANGE[1]:
-        return None
-    return _as_utc(_EXCEL_EPOCH + timedelta(days=serial))
-
-
-def _as_utc(moment: datetime) -> datetime:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=LONDON)
-    return moment.astimezone(UTC)
 
 
 _DURATION_PART = re.compile(

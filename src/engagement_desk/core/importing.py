@@ -659,18 +659,18 @@ def parse_when(value: Cell) -> datetime | None:
     """A date cell, an Excel serial number, or a date as text, as aware UTC; None if it is not
     a date. Times without a zone are UK times; dates are read day first, as in the UK."""
     if isinstance(value, datetime):
-        return _as_utc(value)
+        return local_as_utc(value)
     if isinstance(value, date):
-        return _as_utc(datetime.combine(value, time()))
+        return local_as_utc(datetime.combine(value, time()))
     if isinstance(value, bool) or value is None or isinstance(value, time):
         return None
     if isinstance(value, int | float):
-        return _from_serial(float(value))
+        return from_excel_serial(float(value))
     text = collapse_spaces(str(value))
     if not text:
         return None
     try:
-        return _from_serial(float(text))
+        return from_excel_serial(float(text))
     except ValueError:
         pass
     numeric = _NUMERIC_DATE.fullmatch(text)
@@ -678,14 +678,14 @@ def parse_when(value: Cell) -> datetime | None:
         return _numeric_date(numeric)
     iso = text[:-1] + "+00:00" if text.endswith("Z") else text
     try:
-        return _as_utc(datetime.fromisoformat(iso))
+        return local_as_utc(datetime.fromisoformat(iso))
     except ValueError:
         pass
     cleaned = re.sub(r"\s*(?:GMT|BST|UTC)$", "", text)
     cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", cleaned)
     for pattern in _DATE_FORMATS:
         try:
-            return _as_utc(datetime.strptime(cleaned, pattern))
+            return local_as_utc(datetime.strptime(cleaned, pattern))
         except ValueError:
             continue
     return None
@@ -713,16 +713,18 @@ def _numeric_date(match: re.Match[str]) -> datetime | None:
         moment = datetime(year, month, day, int(hour or 0), int(minute or 0), int(seconds or 0))
     except ValueError:
         return None
-    return _as_utc(moment)
+    return local_as_utc(moment)
 
 
-def _from_serial(serial: float) -> datetime | None:
+def from_excel_serial(serial: float) -> datetime | None:
+    """An Excel date serial number as UTC (None outside 1954–2119: a typo, not a date)."""
     if not _SERIAL_RANGE[0] <= serial <= _SERIAL_RANGE[1]:
         return None
-    return _as_utc(_EXCEL_EPOCH + timedelta(days=serial))
+    return local_as_utc(_EXCEL_EPOCH + timedelta(days=serial))
 
 
-def _as_utc(moment: datetime) -> datetime:
+def local_as_utc(moment: datetime) -> datetime:
+    """A time as written in a file: UK time unless it says otherwise."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=LONDON)
     return moment.astimezone(UTC)
