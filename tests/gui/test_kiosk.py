@@ -67,7 +67,6 @@ def open_kiosk(qtbot: QtBot, desk: Desk, pin_set: None) -> Iterator[OpenKiosk]:
             desk.check_in,
             desk.voices,
             desk.kiosk,
-            clock=desk.clock,
             full_screen=False,
             **options,  # type: ignore[arg-type]
         )

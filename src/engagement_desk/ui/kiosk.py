@@ -68,7 +68,6 @@ from PySide6.QtWidgets import (
 )
 
 from engagement_desk.core.checkin import Outcome
-from engagement_desk.core.clock import Clock, system_clock
 from engagement_desk.services.checkin import CheckInResult, CheckInService
 from engagement_desk.services.errors import UserError, ValidationFailed
 from engagement_desk.services.kiosk import MAX_DIGITS, KioskLocked, KioskService
@@ -422,7 +421,6 @@ class KioskWindow(QWidget):
         voices: VoiceService,
         kiosk: KioskService,
         *,
-        clock: Clock = system_clock,
         idle_seconds: float = 90,
         full_screen: bool = True,
         thanks_seconds: float = THANKS_SECONDS,
@@ -439,9 +437,6 @@ class KioskWindow(QWidget):
         self._check_in = check_in
         self._voices = voices
         self._kiosk = kiosk
-        # Kept with the services' clock for callers that pass one; the kiosk's own timings
-        # (idle, thank-you) are Qt timers, and the lockout countdown is the PIN service's.
-        self._clock = clock
         self._leave_allowed = False
         self._closed_emitted = False
         self._pages: dict[str, QWidget] = {}
@@ -1348,6 +1343,6 @@ def open_kiosk(desk: Desk, event_id: str) -> KioskWindow:
     problem = KioskWindow.can_start(desk.kiosk)
     if problem is not None:
         raise UserError(problem)
-    window = KioskWindow(event_id, desk.check_in, desk.voices, desk.kiosk, clock=desk.clock)
+    window = KioskWindow(event_id, desk.check_in, desk.voices, desk.kiosk)
     window.closed.connect(window.deleteLater)
     return window
