@@ -218,7 +218,8 @@ def test_erase_a_person(
     page.reload_events()
     page.choose_event(event_id)
     page.select_registration(registration)
-    qtbot.mouseClick(page.erase_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(page.people_changed, timeout=20_000):
+        qtbot.mouseClick(page.erase_button, Qt.MouseButton.LeftButton)
     assert prompter.asked[0][0] == "confirm"
     assert names(page) == []
     assert desk.registrations.search(None, "Amelia") == []

@@ -316,10 +316,10 @@ class PeoplePage(QWidget):
         self.message.emit(f"Saved everything held about {row.name} to {target}.")
         return target
 
-    def erase_selected(self) -> None:
+    def erase_selected(self) -> Task | None:
         row = self.selected_row()
         if row is None:
-            return
+            return None
         if not self._prompter.confirm(
             self,
             "Erase person",
@@ -327,9 +327,20 @@ class PeoplePage(QWidget):
             "and their child's details are removed for good; anonymous counts are kept. "
             "This cannot be undone.",
         ):
-            return
-        result = self._registrations.erase_person(row.person_id)
-        self._changed(f"Erased {result.name}'s details. {result.note}".strip())
+            return None
+        registrations, person_id = self._registrations, row.person_id
+
+        # Scrubbing the file (checkpoint and vacuum) takes a while on a big database.
+        def job(_progress: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> str:
+            result = registrations.erase_person(person_id)
+            return f"Erased {result.name}'s details. {result.note}".strip()
+
+        task = Task(job)
+        task.signals.finished.connect(self._changed)
+        task.signals.failed.connect(lambda text: self._prompter.warn(self, "Erase person", text))
+        self.progress.follow(task, f"Erasing {row.name}'s details…")
+        self._task = start(task)
+        return task
 
     def import_file(self) -> ImportDialog | None:
         event_id = self.event_id()
