@@ -16,7 +16,7 @@ import random
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
 
-from engagement_desk.core.events import new_short_code
+from engagement_desk.core.events import SHORT_CODE_ALPHABET, new_short_code
 from engagement_desk.core.qr import make_qr_image
 from engagement_desk.core.tickets import TicketKeys, mint_ticket, new_keys, new_ticket_id
 
@@ -30,11 +30,21 @@ def _keys() -> TicketKeys:
     return new_keys()
 
 
-def ticket_payload() -> str:
-    """A real, signed ticket payload for a new event code and ticket id."""
-    private_key = _keys().private_key
-    assert private_key is not None
-    return mint_ticket(private_key, new_short_code(), new_ticket_id())
+def ticket_payload(seed: int | None = None) -> str:
+    """A real, signed ticket payload for a new event code and ticket id.
+
+    With ``seed`` the payload is always the same (a fixed key, event code and ticket id;
+    Ed25519 signatures are deterministic), so a frame built from it is too: the "hard"
+    frames sit near the edge of what can be read, and a random code can tip either way.
+    """
+    if seed is None:
+        private_key = _keys().private_key
+        assert private_key is not None
+        return mint_ticket(private_key, new_short_code(), new_ticket_id())
+    rng = random.Random(seed)
+    event = "".join(rng.choice(SHORT_CODE_ALPHABET) for _ in range(6))
+    ticket = "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") for _ in range(16))
+    return mint_ticket(bytes(rng.randrange(256) for _ in range(32)), event, ticket)
 
 
 def code_image(payload: str, size: int, *, dark: int = 0, light: int = 255) -> Image.Image:
