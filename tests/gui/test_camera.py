@@ -109,7 +109,7 @@ def test_no_camera_is_said_in_words_and_nothing_breaks(
 def test_a_frame_with_a_code_is_read_and_marked(
     qtbot: QtBot, scanner: CameraScanner, scene: object
 ) -> None:
-    payload = ticket_payload()
+    payload = ticket_payload(seed=1)  # the same frames every run (one sits near the edge)
     frame = to_qimage(scene(payload))  # type: ignore[operator]
     with qtbot.waitSignal(scanner.code_read, timeout=SIGNAL_MS) as blocker:
         scanner.decode_image(frame)
