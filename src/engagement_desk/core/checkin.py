@@ -20,6 +20,8 @@ class Outcome(enum.StrEnum):
     CANCELLED = "cancelled"
     WAITLISTED = "waitlisted"
     NOT_RECOGNISED = "not recognised"
+    EVENT_CANCELLED = "event cancelled"
+    EVENT_ENDED = "event ended"
 
     @property
     def admits(self) -> bool:

@@ -27,6 +27,8 @@ LOOKS: dict[Outcome, Look] = {
     Outcome.WRONG_EVENT: Look("WRONG EVENT", "⇄", "#6a1b9a", "#ffffff"),
     Outcome.CANCELLED: Look("CANCELLED", "✖", "#b71c1c", "#ffffff"),
     Outcome.NOT_RECOGNISED: Look("NOT RECOGNISED", "?", "#37474f", "#ffffff"),
+    Outcome.EVENT_CANCELLED: Look("EVENT CANCELLED", "⊘", "#b71c1c", "#ffffff"),
+    Outcome.EVENT_ENDED: Look("EVENT ENDED", "◷", "#37474f", "#ffffff"),
 }
 IDLE = Look("READY", "▣", "#eceff1", "#1a1a1a")
 

@@ -117,6 +117,8 @@ _OUTCOME_WORDS: dict[Outcome, tuple[str, str]] = {
         "We could not read this ticket.",
         "Please try again, or ask a helper.",
     ),
+    Outcome.EVENT_CANCELLED: ("This event has been cancelled.", "Please ask a helper."),
+    Outcome.EVENT_ENDED: ("Check-in for this event has closed.", "Please ask a helper."),
 }
 
 ORDINALS = ("1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th", "9th", "10th")

@@ -15,6 +15,8 @@ SOUND_FOR: dict[Outcome, str] = {
     Outcome.WRONG_EVENT: "refused",
     Outcome.CANCELLED: "refused",
     Outcome.NOT_RECOGNISED: "refused",
+    Outcome.EVENT_CANCELLED: "refused",
+    Outcome.EVENT_ENDED: "refused",
 }
 
 
