@@ -18,7 +18,13 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import StatementError
 
 from engagement_desk.bootstrap import Desk, open_desk
-from engagement_desk.db.database import MIGRATIONS, Database, DatabaseProblem, SchemaTooNew
+from engagement_desk.db.database import (
+    MIGRATIONS,
+    Database,
+    DatabaseDamaged,
+    DatabaseProblem,
+    SchemaTooNew,
+)
 from engagement_desk.db.models import AuditEntry, Base, Event
 from engagement_desk.db.types import UTCDateTime
 from engagement_desk.paths import AppPaths
@@ -224,15 +230,30 @@ def test_a_file_that_is_not_a_database_is_refused_plainly(tmp_path: Path, conten
     assert files_in(tmp_path) == {"attendees.sqlite3"}
 
 
-def test_an_empty_file_is_treated_as_a_new_database(tmp_path: Path) -> None:
-    path = tmp_path / "empty.sqlite3"
+def test_an_empty_file_is_an_alarm_not_a_fresh_start(tmp_path: Path) -> None:
+    path, backups = tmp_path / "empty.sqlite3", tmp_path / "backups"
+    backups.mkdir()
+    kept = backups / "empty-20260401T090000000000Z-manual.sqlite3"
+    kept.write_bytes(b"SQLite format 3\x00")
+    os.utime(kept, (datetime(2026, 4, 1, 9, 0, tzinfo=UTC).timestamp(),) * 2)
     path.touch()
 
-    db = Database.open(sqlite_url(path))
-    try:
-        assert db.schema_revision() == shipped_head()
-    finally:
-        db.dispose()
+    with pytest.raises(DatabaseDamaged) as caught:
+        Database.open(sqlite_url(path), backups_dir=backups)
+
+    message = str(caught.value)
+    assert "empty (0 bytes)" in message and "Nothing was changed" in message
+    assert "2026-04-01 10:00 (UK time)" in message and str(kept) in message
+    assert path.read_bytes() == b""
+    assert files_in(tmp_path) == {"empty.sqlite3", "backups"}
+
+
+def test_a_folder_where_the_database_should_be_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "desk.sqlite3"
+    path.mkdir()
+
+    with pytest.raises(DatabaseProblem, match="is a folder"):
+        Database.open(sqlite_url(path))
 
 
 def test_another_programs_sqlite_file_is_refused_and_left_alone(tmp_path: Path) -> None:
