@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 
 from engagement_desk.bootstrap import Desk
 from engagement_desk.core.people import PersonDraft
-from engagement_desk.db.database import Database
+from engagement_desk.db.database import MIGRATIONS, Database, DatabaseDamaged
 from engagement_desk.db.models import Person
 from engagement_desk.services.backups import BackupService
 from engagement_desk.services.errors import UserError
@@ -160,3 +161,93 @@ def test_restore_refuses_while_another_program_has_the_database_open(
         other.close()
 
     assert people_named(desk) == {"Jo Bloggs", "Sam Lee"}
+
+
+def _first_revision() -> str:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    base = ScriptDirectory.from_config(config).get_base()
+    assert base is not None
+    return base
+
+
+def test_a_backup_that_cannot_be_migrated_leaves_the_live_database_byte_identical(
+    desk: Desk, tmp_path: Path
+) -> None:
+    # The stamp says the first schema, but the tables are today's: migrating it fails.
+    event = desk.events.create(venue_event())
+    register(desk, event.id, "Jo Bloggs")
+    stale = desk.backups.backup(tmp_path / "stale-stamp.sqlite3").path
+    with sqlite3.connect(stale) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = ?", (_first_revision(),))
+    connection.close()
+    register(desk, event.id, "Sam Lee")
+    desk.db.dispose()
+    before = live_bytes(desk)
+    backups_before = set(desk.paths.backups.iterdir())
+
+    with pytest.raises(UserError, match="could not be brought up to date") as refused:
+        desk.backups.restore(stale)
+
+    assert "Nothing was changed" in str(refused.value)
+    assert live_bytes(desk) == before
+    assert set(desk.paths.backups.iterdir()) == backups_before
+    assert not list(desk.paths.home.glob(".*restoring*"))
+    assert people_named(desk) == {"Jo Bloggs", "Sam Lee"}
+
+
+def test_an_older_backup_is_migrated_before_it_replaces_the_live_database(
+    desk: Desk, tmp_path: Path
+) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    old = tmp_path / "old.sqlite3"
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    first = Database(f"sqlite:///{old.as_posix()}")
+    with first.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, _first_revision())
+    first.dispose()
+
+    result = desk.backups.restore(old)
+
+    assert result.schema_revision == desk.db.schema_revision()
+    assert desk.db.integrity_problem() is None
+    live = desk.db.sqlite_path
+    assert live is not None
+    with sqlite3.connect(live) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] in ("delete", "wal")
+    connection.close()
+
+
+def _scribble(path: Path, page: int) -> None:
+    with path.open("r+b") as file:
+        file.seek((page - 1) * 4096)
+        file.write(random.Random(page).randbytes(4096))
+
+
+def test_backup_refuses_a_database_damaged_while_open(desk: Desk, tmp_path: Path) -> None:
+    event = desk.events.create(venue_event())
+    for number in range(200):
+        register(desk, event.id, f"Person {number}")
+    live = desk.db.sqlite_path
+    assert live is not None
+    desk.db.dispose()
+    pages = live.stat().st_size // 4096
+    _scribble(live, pages - 1)
+    target = tmp_path / "copy.sqlite3"
+
+    with pytest.raises(DatabaseDamaged, match="damaged") as refused:
+        desk.backups.backup(target)
+    with pytest.raises(DatabaseDamaged):
+        desk.backups.backup()
+
+    assert "no backup was made" in str(refused.value)
+    assert not target.exists()
+    assert not list(tmp_path.glob(".copy*"))
+    assert [p for p in desk.paths.backups.iterdir() if "manual" in p.name] == []

@@ -594,8 +594,8 @@ class Database:
                 if problem is not None:
                     raise DatabaseDamaged(
                         f"The database at {path} cannot be opened: it is damaged (SQLite's "
-                        f"integrity check found: {problem}). Nothing was changed; keep the damaged file, "
-                        "it may be possible to recover more from it. "
+                        f"integrity check found: {problem}). Nothing was changed; keep the "
+                        "damaged file, it may be possible to recover more from it. "
                         f"{way_out(self.backups_dir)}"
                     )
                 tables = {
@@ -681,10 +681,10 @@ class Database:
             finally:
                 src.close()
         except BaseException:
-            _remove_with_journals(target)
+            remove_with_journals(target)
             raise
         if problem is not None:
-            _remove_with_journals(target)
+            remove_with_journals(target)
             damage = self.integrity_problem()
             if damage is not None:
                 raise DatabaseDamaged(
@@ -708,6 +708,6 @@ class Database:
         self.engine.dispose()
 
 
-def _remove_with_journals(path: Path) -> None:
+def remove_with_journals(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         path.with_name(path.name + suffix).unlink(missing_ok=True)

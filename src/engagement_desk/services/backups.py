@@ -1,11 +1,16 @@
 """Backing up the database and restoring a backup over it.
 
 A backup is a consistent copy made with SQLite's online backup API, so it can be taken
-while the app is open. A restore checks the file thoroughly before touching anything:
-a file that is not SQLite, is damaged, is not an Engagement Desk database or was written
-by a newer version is refused and nothing changes. Otherwise the current database is
-backed up first, the checked copy replaces it in one rename, and the schema is migrated.
-PostgreSQL has its own tools (pg_dump, pg_restore); this service says so plainly.
+while the app is open, and it is checked (SQLite's quick check on the copy) before it is
+called good: a damaged database is refused rather than copied as if it were healthy.
+
+A restore is all or nothing. The backup is copied beside the live database as a
+temporary file, checked, and brought up to this version's schema there; only when that
+copy opens, passes its check and migrates cleanly is the current database backed up and
+replaced, in one rename (the folder synced after). Any failure before the rename leaves
+the live database byte for byte as it was, and the message says so; a failure after it
+says what did change. PostgreSQL has its own tools (pg_dump, pg_restore); this service
+says so plainly.
 """
 
 from __future__ import annotations
@@ -18,7 +23,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from engagement_desk.db.database import MIGRATIONS, Database
+from sqlalchemy.exc import SQLAlchemyError
+
+from engagement_desk.db.database import (
+    MIGRATIONS,
+    Cause,
+    Database,
+    DatabaseProblem,
+    cause_of,
+    remove_with_journals,
+    sqlite_file_writable,
+)
 from engagement_desk.services.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -93,7 +108,7 @@ class BackupService:
         return BackupResult(path=written, size=written.stat().st_size)
 
     def restore(self, source: Path) -> RestoreResult:
-        """Replace the database with the backup at ``source`` (checked first; see module)."""
+        """Replace the database with the backup at ``source`` (all or nothing; see module)."""
         live = self._live_file(POSTGRES_RESTORE)
         source = source.expanduser()
         if not source.is_file():
@@ -102,22 +117,34 @@ class BackupService:
             raise UserError(
                 f"{source} is the database in use; choose a backup file. Nothing was changed."
             )
+        if not sqlite_file_writable(live):
+            raise UserError(
+                f"This database is read-only: {live} (or its folder) cannot be written by this "
+                "account, so it cannot be replaced. Nothing was changed."
+            )
         staged = live.with_name(f".{live.name}.restoring")
-        _remove_with_journals(staged)
+        remove_with_journals(staged)
         try:
-            revision = _stage_checked_copy(source, staged)
+            _stage_checked_copy(source, staged)
+            revision = _bring_up_to_date(source, staged)
             self._db.dispose()
             previous = self._keep_current(live)
             _settle(live)
             _fsync(staged)
-            staged.replace(live)
+            try:
+                os.replace(staged, live)
+            except OSError as exc:
+                raise UserError(
+                    f"The database could not be replaced by {source} ({exc.strerror or exc}). "
+                    "Its contents are as they were (its write-ahead log may have been folded "
+                    "into the file)" + (f"; a copy is kept at {previous}." if previous else ".")
+                ) from exc
             _fsync_folder(live.parent)
         finally:
-            _remove_with_journals(staged)
+            remove_with_journals(staged)
         log.info("restored %s from %s (schema %s)", live, source, revision)
-        self._db.migrate()
         return RestoreResult(
-            restored_from=source, previous_backup=previous, schema_revision=self._revision()
+            restored_from=source, previous_backup=previous, schema_revision=revision
         )
 
     def _keep_current(self, live: Path) -> Path | None:
@@ -126,17 +153,34 @@ class BackupService:
             return None
         try:
             return self._db.backup(reason="before-restore")
-        except sqlite3.Error:
+        except (sqlite3.Error, DatabaseProblem) as exc:
+            if isinstance(exc, sqlite3.Error) and cause_of(exc) is not Cause.DAMAGED:
+                raise UserError(
+                    f"Could not keep a copy of the current database before replacing it "
+                    f"({exc}), so nothing was restored. Nothing was changed."
+                ) from exc
             log.info("the database at %s cannot be read; keeping its files as they are", live)
+        except OSError as exc:
+            raise UserError(
+                f"Could not keep a copy of the current database before replacing it "
+                f"({exc.strerror or exc}); check the free space. Nothing was changed."
+            ) from exc
         folder = self._db.backups_dir or live.parent / "backups"
-        folder.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         kept = folder / f"{live.stem}-{stamp}-before-restore-unreadable{live.suffix}"
-        shutil.copyfile(live, kept)
-        for suffix in ("-wal", "-shm"):
-            journal = live.with_name(live.name + suffix)
-            if journal.exists():
-                shutil.copyfile(journal, kept.with_name(kept.name + suffix))
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(live, kept)
+            for suffix in ("-wal", "-shm"):
+                journal = live.with_name(live.name + suffix)
+                if journal.exists():
+                    shutil.copyfile(journal, kept.with_name(kept.name + suffix))
+        except OSError as exc:
+            remove_with_journals(kept)
+            raise UserError(
+                f"Could not keep a copy of the current database before replacing it "
+                f"({exc.strerror or exc}); check the free space. Nothing was changed."
+            ) from exc
         return kept
 
     def _revision(self) -> str | None:
@@ -212,6 +256,54 @@ def _stage_checked_copy(source: Path, staged: Path) -> str:
     return revision
 
 
+def _bring_up_to_date(source: Path, staged: Path) -> str | None:
+    """Migrate the staged copy to this version's schema and check it again; its revision.
+
+    Runs on the copy only, so a backup that cannot be brought up to date (say its schema
+    stamp is older than its tables) is refused with the live database untouched.
+    """
+    copy = Database(f"sqlite:///{staged.resolve().as_posix()}")
+    try:
+        copy.migrate(backup_first=False)
+        revision = copy.schema_revision()
+        copy.dispose()
+        problem = copy.integrity_problem()
+        if problem is not None:
+            raise UserError(
+                f"{source} failed SQLite's check after it was brought up to date ({problem}), "
+                "so it cannot be restored. Try an older backup. Nothing was changed."
+            )
+        # One self-contained file again: the log folded in, so the rename moves everything.
+        connection = sqlite3.connect(staged)
+        try:
+            connection.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            connection.close()
+    except (DatabaseProblem, SQLAlchemyError, sqlite3.Error) as exc:
+        detail = str(getattr(exc, "orig", None) or exc).splitlines()[0][:200]
+        raise UserError(
+            f"{source} could not be brought up to date for this version of Engagement Desk "
+            f"({detail}), so it cannot be restored. Try another backup. Nothing was changed."
+        ) from exc
+    finally:
+        copy.dispose()
+    if revision != _head_revision():
+        raise UserError(
+            f"{source} could not be brought up to date for this version of Engagement Desk, "
+            "so it cannot be restored. Nothing was changed."
+        )
+    return revision
+
+
+def _head_revision() -> str | None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
 def _known_revisions() -> set[str]:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
@@ -256,11 +348,6 @@ def _settle(live: Path) -> None:
             "The database is in use by another program (is Engagement Desk open in another "
             "window?), so it cannot be replaced. Close it and try again."
         )
-
-
-def _remove_with_journals(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
 def _same_file(a: Path, b: Path) -> bool:
