@@ -34,6 +34,8 @@ LABELS: dict[Outcome, str] = {
     Outcome.CANCELLED: "CANCELLED",
     Outcome.WAITLISTED: "WAITLISTED",
     Outcome.NOT_RECOGNISED: "NOT-RECOGNISED",
+    Outcome.EVENT_CANCELLED: "EVENT-CANCELLED",
+    Outcome.EVENT_ENDED: "EVENT-ENDED",
 }
 
 CHECKIN_HELP = """\
@@ -44,13 +46,15 @@ it is decided and only after any check-in is saved to disk:
   ADMITTED  Welcome, Sarah Ashworth — Access needs: quiet space
 
 The first word is one of: ADMITTED, ADMITTED-NOT-ON-LIST, ALREADY-CHECKED-IN,
-WRONG-EVENT, CANCELLED, WAITLISTED, NOT-RECOGNISED. A code may be the QR text or the
-printed ticket reference typed by hand. Every line of input gets a line of output, so a
-blank line says "NOT-RECOGNISED  Nothing was scanned." The same code again within 3
-seconds counts once (marked "repeat scan").
+WRONG-EVENT, CANCELLED, WAITLISTED, NOT-RECOGNISED, EVENT-CANCELLED (the event itself
+is cancelled: no one is admitted), EVENT-ENDED (the door closed 6 hours after the event's
+end). A code may be the QR text or the printed ticket reference typed by hand. Every line
+of input gets a line of output, so a blank line says "NOT-RECOGNISED  Nothing was
+scanned." The same code again within 3 seconds counts once (marked "repeat scan").
 
 With --json each line is one JSON object: outcome (admitted, admitted_not_on_list,
-already_checked_in, wrong_event, cancelled, waitlisted, not_recognised), admits, headline,
+already_checked_in, wrong_event, cancelled, waitlisted, not_recognised, event_cancelled,
+event_ended), admits, headline,
 detail, person_name, access_needs, access_notes, registration_id, check_in_id, repeated.
 
 Exit status 0 when every code was decided, even if some were refused (each refusal is an

@@ -26,10 +26,15 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
 from engagement_desk.core.people import search_text
+
+# The domain's words are defined in core and mapped here (re-exported for older imports).
+from engagement_desk.core.statuses import EventStatus as EventStatus
+from engagement_desk.core.statuses import RegistrationStatus as RegistrationStatus
 from engagement_desk.db.types import UTCDateTime, new_id, utcnow
 
 NAMING = {
@@ -72,17 +77,6 @@ class EventKind(enum.StrEnum):
     @property
     def needs_venue(self) -> bool:
         return self is not EventKind.WEBINAR
-
-
-class EventStatus(enum.StrEnum):
-    SCHEDULED = "scheduled"
-    CANCELLED = "cancelled"
-
-
-class RegistrationStatus(enum.StrEnum):
-    REGISTERED = "registered"
-    WAITLISTED = "waitlisted"
-    CANCELLED = "cancelled"
 
 
 class ResponseMethod(enum.StrEnum):
@@ -295,6 +289,20 @@ class CheckIn(Base):
     undone_by_device: Mapped[str | None] = mapped_column(String(36), nullable=True)
 
     registration: Mapped[Registration] = relationship(back_populates="check_ins")
+
+    __table_args__ = (
+        # One admission per ticket: at most one live (not undone) check-in per registration,
+        # enforced by the database so two doors, two processes or two laptops on one server
+        # can never both admit the same ticket. Undone check-ins are outside the index, so
+        # undo then check in again works.
+        Index(
+            "uq_check_in_live_registration",
+            "registration_id",
+            unique=True,
+            sqlite_where=text("undone_at IS NULL"),
+            postgresql_where=text("undone_at IS NULL"),
+        ),
+    )
 
 
 class Response(Base):

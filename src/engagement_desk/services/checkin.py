@@ -1,20 +1,37 @@
-"""The check-in desk: decide what a scanned code means, write it durably, undo, count.
+"""The check-in desk: load the facts for a scanned code, let ``core.checkin.decide`` say what
+they mean, write it durably; undo; count.
 
 A check-in is committed (SQLite synchronous=FULL) before the result is returned, so the
-banner only turns green for a check-in that is already on disk.
+banner only turns green for a check-in that is already on disk. The database allows one live
+check-in per registration (a partial unique index), so when two doors admit the same ticket
+at the same moment one of them wins and the other is told "already checked in" (when, which
+laptop). The event's status is read for every decision: cancelling an event stops its door
+at once, on every laptop sharing the database.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import and_, bindparam, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from engagement_desk.core.checkin import Outcome, RepeatFilter, clean_scan, when_text
+from engagement_desk.core.checkin import (
+    Booking,
+    CheckInResult,
+    DoorEvent,
+    DoorFacts,
+    EarlierCheckIn,
+    OtherEvent,
+    RepeatFilter,
+    Write,
+    clean_scan,
+    decide,
+)
 from engagement_desk.core.clock import Clock, format_when, system_clock
 from engagement_desk.core.tickets import TicketReading, ticket_id_from_reference
 from engagement_desk.db.database import Database
@@ -22,6 +39,7 @@ from engagement_desk.db.models import (
     CheckIn,
     Device,
     Event,
+    EventStatus,
     Person,
     Registration,
     RegistrationStatus,
@@ -33,43 +51,55 @@ from engagement_desk.services.errors import NotFound, UserError
 from engagement_desk.services.events import EventService
 from engagement_desk.services.tickets import TicketService
 
+__all__ = ["CheckInResult", "CheckInService", "DeskCounts", "RecentCheckIn", "UndoneCheckIn"]
+
 # The source of a registration made at the door for a genuine ticket not on this laptop's list.
 UNLISTED_SOURCE = "door: valid ticket not on list"
+# Two doors racing for one ticket: the loser re-reads and is told who won. More than a few
+# rounds would mean something other than a race; then the database error is raised.
+_ATTEMPTS = 3
+
 
 # Built once, not per scan: every code at the door runs these, and building a statement
-# (or loading ORM objects) costs more than running the query on SQLite.
-_BOOKING = select(
-    Registration.id,
-    Registration.event_id,
-    Registration.status,
-    Registration.source,
-    Person.full_name,
-    Person.access_needs,
-    Person.access_notes,
-).outerjoin(Person, Person.id == Registration.person_id)
-_BY_TICKET = _BOOKING.where(Registration.ticket_id == bindparam("ticket_id"))
-_BY_REGISTRATION = _BOOKING.where(Registration.id == bindparam("registration_id"))
-_LIVE_CHECK_IN = (
-    select(CheckIn.id, CheckIn.checked_in_at, CheckIn.device_id)
-    .where(CheckIn.registration_id == bindparam("registration_id"), CheckIn.undone_at.is_(None))
-    .order_by(CheckIn.checked_in_at)
-    .limit(1)
-)
+# (or loading ORM objects) costs more than running the query on SQLite. One round trip
+# reads the event as it is now, the booking the code points to and any live check-in.
+def _facts_statement(booking_condition: Any) -> Any:
+    return (
+        select(
+            Event.id,
+            Event.short_code,
+            Event.title,
+            Event.status,
+            Event.ends_at,
+            Event.cancel_reason,
+            Registration.id.label("booking_id"),
+            Registration.event_id,
+            Registration.status.label("booking_status"),
+            Registration.source,
+            Person.full_name,
+            Person.access_needs,
+            Person.access_notes,
+            CheckIn.id.label("check_in_id"),
+            CheckIn.checked_in_at,
+            CheckIn.device_id,
+            Device.name.label("device_name"),
+        )
+        .select_from(Event)
+        .outerjoin(Registration, booking_condition)
+        .outerjoin(Person, Person.id == Registration.person_id)
+        .outerjoin(
+            CheckIn, and_(CheckIn.registration_id == Registration.id, CheckIn.undone_at.is_(None))
+        )
+        .outerjoin(Device, Device.id == CheckIn.device_id)
+        .where(Event.id == bindparam("event_id"))
+        .order_by(CheckIn.checked_in_at)
+        .limit(1)
+    )
+
+
+_BY_TICKET = _facts_statement(Registration.ticket_id == bindparam("ticket_id"))
+_BY_REGISTRATION = _facts_statement(Registration.id == bindparam("registration_id"))
 _ADD_CHECK_IN = insert(CheckIn.metadata.tables[CheckIn.__tablename__])
-
-
-@dataclass(frozen=True)
-class CheckInResult:
-    outcome: Outcome
-    headline: str
-    detail: str
-    person_name: str = ""
-    access_needs: tuple[str, ...] = ()
-    access_notes: str = ""
-    registration_id: str | None = None
-    check_in_id: str | None = None
-    repeated: bool = False
-    code: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -97,33 +127,10 @@ class RecentCheckIn:
 
 
 @dataclass(frozen=True)
-class _Booking:
-    """A registration and the little about its person the door needs."""
-
-    id: str
-    event_id: str
-    status: RegistrationStatus
-    source: str
-    full_name: str | None  # None once the person is erased, or for an anonymous walk-in
-    access_needs: list[str] | None
-    access_notes: str | None
-
-    @property
-    def name(self) -> str:
-        return self.full_name if self.full_name is not None else _nameless(self.source)
-
-
-def _booking(s: Session, statement: Any, **params: str) -> _Booking | None:
-    row = s.execute(statement, params).first()
-    return None if row is None else _Booking(*row)
-
-
-@dataclass(frozen=True)
-class _EventFacts:
-    id: str
-    short_code: str
-    title: str
-    capacity: int | None
+class UndoneCheckIn:
+    check_in_id: str
+    registration_id: str
+    person_name: str
 
 
 class CheckInService:
@@ -142,188 +149,197 @@ class CheckInService:
         self._clock = clock
         self._repeats: dict[str, RepeatFilter] = {}
         self._last: dict[str, CheckInResult] = {}
-        self._facts: dict[str, _EventFacts] = {}
+        self._event_ids: dict[str, str] = {}  # reference → id; ids never change
         self._lock = threading.Lock()
 
     # ---- deciding ------------------------------------------------------
 
     def scan(self, event_ref: str, text: str, method: str = "scanner") -> CheckInResult:
         """One scanned or typed code at the door of ``event_ref``."""
-        event = self._event(event_ref)
+        event_id = self._event_id(event_ref)
         code = clean_scan(text)
         with self._lock:
-            repeats = self._repeats.setdefault(event.id, RepeatFilter())
-            if code and repeats.is_repeat(code, self._clock()) and event.id in self._last:
-                previous = self._last[event.id]
+            repeats = self._repeats.setdefault(event_id, RepeatFilter())
+            if code and repeats.is_repeat(code, self._clock()) and event_id in self._last:
+                previous = self._last[event_id]
                 if previous.code == code.upper():
-                    return _repeated(previous)
-            result = self._decide(event, code, method)
-            self._last[event.id] = result
+                    return replace(previous, repeated=True)
+            result = self._scan(event_id, code, method)
+            self._last[event_id] = result
             return result
 
     def check_in_registration(
         self, event_ref: str, registration_id: str, method: str = "search"
     ) -> CheckInResult:
         """Check in someone found by name search (no code)."""
-        event = self._event(event_ref)
-        with self._db.session() as s, s.begin():
-            booking = _booking(s, _BY_REGISTRATION, registration_id=registration_id)
-            if booking is None or booking.event_id != event.id:
-                raise NotFound("That registration is not for this event; search again.")
-            return self._admit_known(s, event, booking, method, code="")
-
-    def _decide(self, event: _EventFacts, code: str, method: str) -> CheckInResult:
-        if not code:
-            return _refused("Nothing was scanned.", "Scan the ticket again, or search by name.")
-        reading = self._tickets.verify(code)
-        if not reading.ok:
-            typed_id = ticket_id_from_reference(code)
-            if typed_id is None:
-                return _not_recognised(reading)
-            with self._db.session() as s, s.begin():
-                booking = _booking(s, _BY_TICKET, ticket_id=typed_id)
-                if booking is None:
-                    return _refused(
-                        "Ticket reference not found",
-                        "No ticket has that reference. Check the letters, or search by name.",
+        event_id = self._event_id(event_ref)
+        for attempt in range(_ATTEMPTS):
+            try:
+                with self._db.session() as s, s.begin():
+                    facts = self._load(
+                        s,
+                        _BY_REGISTRATION,
+                        event_id,
+                        method,
+                        "",
+                        None,
+                        None,
+                        registration_id=registration_id,
                     )
-                if booking.event_id != event.id:
-                    return self._wrong_event(s, booking.event_id, None)
-                return self._admit_known(s, event, booking, method, code=code.upper())
-        assert reading.event_code is not None and reading.ticket_id is not None
-        with self._db.session() as s, s.begin():
-            if reading.event_code != event.short_code:
-                return self._wrong_event(s, None, reading.event_code)
-            booking = _booking(s, _BY_TICKET, ticket_id=reading.ticket_id)
-            if booking is None:
-                return self._admit_unlisted(s, event, reading, method, code.upper())
-            return self._admit_known(s, event, booking, method, code=code.upper())
+                    if facts.booking is None or facts.booking.event_id != event_id:
+                        raise NotFound("That registration is not for this event; search again.")
+                    return self._carry_out(s, facts, None)
+            except IntegrityError:
+                if attempt == _ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
-    def _admit_known(
-        self, s: Session, event: _EventFacts, registration: _Booking, method: str, *, code: str
-    ) -> CheckInResult:
-        name = registration.name
-        needs = tuple(registration.access_needs or ())
-        notes = registration.access_notes or ""
-        if registration.status is RegistrationStatus.CANCELLED:
-            return CheckInResult(
-                Outcome.CANCELLED,
-                "Cancelled ticket",
-                f"{name}'s place was cancelled. If they still want to join, register them as a "
-                "walk-in if there is room.",
-                person_name=name,
-                registration_id=registration.id,
-                code=code,
+    def _scan(self, event_id: str, code: str, method: str) -> CheckInResult:
+        reading = self._tickets.verify(code) if code else None
+        typed = None
+        if reading is not None and not reading.ok:
+            typed = ticket_id_from_reference(code)
+        ticket_id = reading.ticket_id if reading is not None and reading.ok else typed
+        if reading is None:  # nothing scanned: the decision still reads the event
+            reading = TicketReading(False, None, None, None, "")
+        for attempt in range(_ATTEMPTS):
+            try:
+                with self._db.session() as s, s.begin():
+                    facts = self._load(
+                        s,
+                        _BY_TICKET,
+                        event_id,
+                        method,
+                        code,
+                        reading,
+                        typed,
+                        ticket_id=ticket_id or "",
+                    )
+                    return self._carry_out(s, facts, reading)
+            except IntegrityError:
+                # Another door admitted this ticket (or registered this unlisted ticket) a
+                # moment ago: read again, and the decision says who was first.
+                if attempt == _ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _load(
+        self,
+        s: Session,
+        statement: Any,
+        event_id: str,
+        method: str,
+        code: str,
+        reading: TicketReading | None,
+        typed: str | None,
+        **params: str,
+    ) -> DoorFacts:
+        row = s.execute(statement, {"event_id": event_id, **params}).first()
+        if row is None:
+            raise NotFound("That event no longer exists on this laptop.")
+        event = DoorEvent(
+            id=row.id,
+            short_code=row.short_code,
+            title=row.title,
+            cancelled=row.status is EventStatus.CANCELLED,
+            ends_at=row.ends_at,
+            cancel_reason=row.cancel_reason or "",
+        )
+        booking = None
+        if row.booking_id is not None:
+            booking = Booking(
+                id=row.booking_id,
+                event_id=row.event_id,
+                status=row.booking_status,
+                name=row.full_name if row.full_name is not None else _nameless(row.source),
+                access_needs=tuple(row.access_needs or ()),
+                access_notes=row.access_notes or "",
             )
-        if registration.status is RegistrationStatus.WAITLISTED:
-            return CheckInResult(
-                Outcome.WAITLISTED,
-                "On the waiting list",
-                f"{name} is on the waiting list and has no confirmed place. Check with the "
-                "organiser whether there is room before admitting them.",
-                person_name=name,
-                registration_id=registration.id,
-                code=code,
-            )
-        existing = s.execute(_LIVE_CHECK_IN, {"registration_id": registration.id}).first()
-        if existing is not None:
+        earlier = None
+        if row.check_in_id is not None:
             laptop = "this laptop"
-            if existing.device_id != self._device.id:
-                other = s.get(Device, existing.device_id)
-                laptop = other.name if other else "another laptop"
-            return CheckInResult(
-                Outcome.ALREADY_CHECKED_IN,
-                "Already checked in",
-                f"{name} was checked in at {when_text(existing.checked_in_at)} on {laptop}.",
-                access_needs=needs,
-                access_notes=notes,
-                check_in_id=existing.id,
-                person_name=name,
-                registration_id=registration.id,
-                code=code,
+            if row.device_id != self._device.id:
+                laptop = row.device_name or "another laptop"
+            earlier = EarlierCheckIn(row.check_in_id, row.checked_in_at, laptop)
+        other_code = None
+        other = None
+        if reading is not None and reading.ok and reading.event_code != event.short_code:
+            other_code = reading.event_code
+            other = _other_event(s, Event.short_code == other_code)
+        elif booking is not None and booking.event_id != event_id:
+            other = _other_event(s, Event.id == booking.event_id)
+        return DoorFacts(
+            event=event,
+            now=self._clock(),
+            method=method,
+            code=code,
+            reading=reading,
+            typed_reference=typed,
+            booking=booking,
+            earlier=earlier,
+            other_event=other,
+            other_event_code=other_code,
+        )
+
+    def _carry_out(
+        self, s: Session, facts: DoorFacts, reading: TicketReading | None
+    ) -> CheckInResult:
+        result = decide(facts)
+        if result.write is Write.CHECK_IN:
+            assert result.registration_id is not None
+            check_in_id = self._add_check_in(s, facts, result.registration_id)
+            return replace(result, check_in_id=check_in_id, write=Write.NOTHING)
+        if result.write is Write.REGISTER_AND_CHECK_IN:
+            assert reading is not None and reading.ticket_id is not None
+            registration_id = new_id()
+            s.add(
+                Registration(
+                    id=registration_id,
+                    device_id=self._device.id,
+                    event_id=facts.event.id,
+                    person_id=None,
+                    status=RegistrationStatus.REGISTERED,
+                    ticket_id=reading.ticket_id,
+                    ticket_code=result.code,
+                    source=UNLISTED_SOURCE,
+                    registered_at=facts.now,
+                )
             )
+            s.flush()
+            check_in_id = self._add_check_in(s, facts, registration_id)
+            audit.record(
+                s, self._device.id, "admitted, not on list", "registration", registration_id
+            )
+            return replace(
+                result,
+                registration_id=registration_id,
+                check_in_id=check_in_id,
+                write=Write.NOTHING,
+            )
+        return result
+
+    def _add_check_in(self, s: Session, facts: DoorFacts, registration_id: str) -> str:
         check_in_id = new_id()
         # A plain INSERT: the unit of work's bookkeeping for one new row costs more than
         # the row itself. Committed when the caller's transaction ends, before the result.
+        # The partial unique index refuses a second live check-in (IntegrityError).
         s.execute(
             _ADD_CHECK_IN,
             {
                 "id": check_in_id,
                 "device_id": self._device.id,
-                "registration_id": registration.id,
-                "event_id": event.id,
-                "checked_in_at": self._clock(),
-                "method": method,
+                "registration_id": registration_id,
+                "event_id": facts.event.id,
+                "checked_in_at": facts.now,
+                "method": facts.method,
                 "walk_in": False,
             },
         )
-        return CheckInResult(
-            Outcome.ADMITTED,
-            f"Welcome, {name}",
-            _needs_line(needs, notes) or "Checked in.",
-            access_needs=needs,
-            access_notes=notes,
-            check_in_id=check_in_id,
-            person_name=name,
-            registration_id=registration.id,
-            code=code,
-        )
-
-    def _admit_unlisted(
-        self, s: Session, event: _EventFacts, reading: TicketReading, method: str, code: str
-    ) -> CheckInResult:
-        """A genuine ticket this laptop has no record of (registered after the pack was made)."""
-        assert reading.ticket_id is not None
-        registration = Registration(
-            id=new_id(),
-            device_id=self._device.id,
-            event_id=event.id,
-            person_id=None,
-            status=RegistrationStatus.REGISTERED,
-            ticket_id=reading.ticket_id,
-            ticket_code=code,
-            source=UNLISTED_SOURCE,
-            registered_at=self._clock(),
-        )
-        s.add(registration)
-        check_in = CheckIn(
-            id=new_id(),
-            device_id=self._device.id,
-            registration_id=registration.id,
-            event_id=event.id,
-            checked_in_at=self._clock(),
-            method=method,
-        )
-        s.add(check_in)
-        audit.record(s, self._device.id, "admitted, not on list", "registration", registration.id)
-        return CheckInResult(
-            Outcome.ADMITTED_NOT_ON_LIST,
-            "Admitted — not on this laptop's list",
-            "The ticket is genuine but was issued after this laptop's list was made. Ask their "
-            "name and any access needs, and note them for the organiser.",
-            registration_id=registration.id,
-            check_in_id=check_in.id,
-            code=code,
-        )
-
-    def _wrong_event(
-        self, s: Session, event_id: str | None, event_code: str | None
-    ) -> CheckInResult:
-        which = Event.id == event_id if event_id else Event.short_code == event_code
-        other = s.scalar(select(Event).where(which))
-        if other is None:
-            detail = (
-                f"This ticket is for another event (code {event_code}) that this laptop does not "
-                "know. Check the date on their ticket."
-            )
-        else:
-            when = format_when(other.starts_at, other.ends_at)
-            detail = f"This ticket is for “{other.title}”, {when}."
-        return CheckInResult(Outcome.WRONG_EVENT, "Ticket for a different event", detail)
+        return check_in_id
 
     # ---- undo and reading ---------------------------------------------
 
-    def undo(self, check_in_id: str) -> None:
+    def undo(self, check_in_id: str) -> UndoneCheckIn:
         with self._db.session() as s, s.begin():
             check_in = s.get(CheckIn, check_in_id)
             if check_in is None:
@@ -333,15 +349,27 @@ class CheckInService:
             check_in.undone_at = self._clock()
             check_in.undone_by_device = self._device.id
             audit.record(s, self._device.id, "check-in undone", "check_in", check_in.id)
+            who = s.execute(
+                select(Person.full_name, Registration.source)
+                .select_from(Registration)
+                .outerjoin(Person, Person.id == Registration.person_id)
+                .where(Registration.id == check_in.registration_id)
+            ).one()
+            undone = UndoneCheckIn(
+                check_in.id,
+                check_in.registration_id,
+                who.full_name if who.full_name is not None else _nameless(who.source),
+            )
         with self._lock:
             for key, result in list(self._last.items()):
                 if result.check_in_id == check_in_id:
                     del self._last[key]
                     self._repeats.pop(key, None)
+        return undone
 
     def counts(self, event_ref: str) -> DeskCounts:
-        event = self._event(event_ref)
-        row = self._events.rows_for([event.id])[0]
+        event_id = self._event_id(event_ref)
+        row = self._events.rows_for([event_id])[0]
         expected = row.registered - row.walk_ins
         return DeskCounts(
             expected=expected,
@@ -352,14 +380,14 @@ class CheckInService:
         )
 
     def recent(self, event_ref: str, limit: int = 8) -> list[RecentCheckIn]:
-        event = self._event(event_ref)
+        event_id = self._event_id(event_ref)
         with self._db.session() as s:
             rows = s.execute(
                 select(CheckIn, Person.full_name, Device.name, Registration.source)
                 .join(Registration, Registration.id == CheckIn.registration_id)
                 .outerjoin(Person, Person.id == Registration.person_id)
                 .outerjoin(Device, Device.id == CheckIn.device_id)
-                .where(CheckIn.event_id == event.id, CheckIn.undone_at.is_(None))
+                .where(CheckIn.event_id == event_id, CheckIn.undone_at.is_(None))
                 .order_by(CheckIn.checked_in_at.desc())
                 .limit(limit)
             ).all()
@@ -378,11 +406,11 @@ class CheckInService:
 
     def arrivals(self, event_ref: str, minutes: int = 15) -> list[tuple[datetime, int]]:
         """Check-ins per ``minutes`` interval, oldest first (for the arrivals chart)."""
-        event = self._event(event_ref)
+        event_id = self._event_id(event_ref)
         with self._db.session() as s:
             times = s.scalars(
                 select(CheckIn.checked_in_at)
-                .where(CheckIn.event_id == event.id, CheckIn.undone_at.is_(None))
+                .where(CheckIn.event_id == event_id, CheckIn.undone_at.is_(None))
                 .order_by(CheckIn.checked_in_at)
             ).all()
         buckets: dict[datetime, int] = {}
@@ -393,18 +421,19 @@ class CheckInService:
             buckets[start] = buckets.get(start, 0) + 1
         return sorted(buckets.items())
 
-    def _event(self, event_ref: str) -> _EventFacts:
-        facts = self._facts.get(event_ref)
-        if facts is None:
-            with self._db.session() as s:
-                event = s.scalar(
-                    select(Event).where(Event.id == self._events.resolve_id(event_ref))
-                )
-                assert event is not None
-                facts = _EventFacts(event.id, event.short_code, event.title, event.capacity)
-            self._facts[event_ref] = facts
-            self._facts[event.id] = facts
-        return facts
+    def _event_id(self, event_ref: str) -> str:
+        """The event's id (looked up once per reference: an id never changes, but nothing
+        else about the event is kept, so a cancellation takes effect at the next scan)."""
+        event_id = self._event_ids.get(event_ref)
+        if event_id is None:
+            event_id = self._events.resolve_id(event_ref)
+            self._event_ids[event_ref] = event_id
+        return event_id
+
+
+def _other_event(s: Session, which: Any) -> OtherEvent | None:
+    row = s.execute(select(Event.title, Event.starts_at, Event.ends_at).where(which)).first()
+    return None if row is None else OtherEvent(row.title, format_when(row.starts_at, row.ends_at))
 
 
 def _nameless(source: str) -> str:
@@ -414,35 +443,3 @@ def _nameless(source: str) -> str:
     if source == "walk-in":
         return "An anonymous walk-in"
     return "Someone whose details were erased"
-
-
-def _needs_line(needs: tuple[str, ...], notes: str) -> str:
-    if not needs and not notes:
-        return ""
-    parts = [", ".join(needs)] if needs else []
-    if notes:
-        parts.append(notes)
-    return "Access needs: " + "; ".join(parts)
-
-
-def _refused(headline: str, detail: str) -> CheckInResult:
-    return CheckInResult(Outcome.NOT_RECOGNISED, headline, detail)
-
-
-def _not_recognised(reading: TicketReading) -> CheckInResult:
-    return CheckInResult(Outcome.NOT_RECOGNISED, "Code not recognised", reading.message)
-
-
-def _repeated(previous: CheckInResult) -> CheckInResult:
-    return CheckInResult(
-        previous.outcome,
-        previous.headline,
-        previous.detail,
-        person_name=previous.person_name,
-        access_needs=previous.access_needs,
-        access_notes=previous.access_notes,
-        registration_id=previous.registration_id,
-        check_in_id=previous.check_in_id,
-        repeated=True,
-        code=previous.code,
-    )
