@@ -16,8 +16,9 @@ import enum
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from dataclasses import field as dataclass_field
 from datetime import UTC, date, datetime, time, timedelta
 
 from engagement_desk.core.clock import LONDON
@@ -79,6 +80,7 @@ class Field(enum.StrEnum):
     CONSENT_FUTURE_CONTACT = "consent_future_contact"
     CONSENT_QUOTE = "consent_quote"
     REGISTERED_AT = "registered_at"
+    STATUS = "status"
     IGNORE = "ignore"
 
     @property
@@ -105,6 +107,7 @@ FIELD_LABELS: dict[Field, str] = {
     Field.CONSENT_FUTURE_CONTACT: "Consent: contact me about future events",
     Field.CONSENT_QUOTE: "Consent: quote my words anonymously",
     Field.REGISTERED_AT: "Date registered",
+    Field.STATUS: "Booking status (attending, cancelled, refunded…)",
     Field.IGNORE: "Ignore this column",
 }
 
@@ -140,6 +143,13 @@ for _field, _headings in {
         "booker name",
         "customer name",
         "names",
+        "ticket holder name",
+        "ticket holder",
+        "guest name",
+        "respondent name",
+        "parent or carer name",
+        "parent or carer s name",
+        "parent carer full name",
     ),
     Field.FIRST_NAME: (
         "first name",
@@ -151,6 +161,11 @@ for _field, _headings in {
         "attendee first name",
         "your first name",
         "first names",
+        "ticket holder first name",
+        "booking first name",
+        "buyer first name",
+        "purchaser first name",
+        "guest first name",
     ),
     Field.LAST_NAME: (
         "last name",
@@ -162,6 +177,12 @@ for _field, _headings in {
         "attendee surname",
         "your surname",
         "your last name",
+        "ticket holder last name",
+        "booking last name",
+        "buyer last name",
+        "purchaser last name",
+        "guest last name",
+        "attendee family name",
     ),
     Field.EMAIL: (
         "email",
@@ -178,6 +199,12 @@ for _field, _headings in {
         "buyer email",
         "confirm email",
         "confirm email address",
+        "booking email",
+        "purchaser email",
+        "customer email",
+        "ticket holder email",
+        "guest email",
+        "respondent email",
     ),
     Field.PHONE: (
         "phone",
@@ -296,6 +323,21 @@ for _field, _headings in {
         "created at",
         "completion time",
         "date attending",
+        "submission time",
+        "purchase date",
+        "date purchased",
+        "created date",
+    ),
+    Field.STATUS: (
+        "status",
+        "attendee status",
+        "ticket status",
+        "booking status",
+        "registration status",
+        "attendance status",
+        "order status",
+        "rsvp",
+        "rsvp status",
     ),
 }.items():
     for _heading in _headings:
@@ -351,8 +393,41 @@ def recognise_header(header: str) -> Field | None:
         ("send needs", Field.NEED_AREAS),
     ):
         if f" {needle} " in f" {key} ":
-            return found
+            return None if found in _NAME and _about_someone_else(words) else found
+    if "name" in words and not words & _NOT_A_PERSON and not _about_someone_else(words):
+        return Field.FULL_NAME  # 'Name of the person attending', 'Who is coming? (name)'
     return None
+
+
+# A form's question about a child's name, a school's or a service's is not the booker's name:
+# children's names are never imported.
+_OTHERS = frozenset({"child", "children", "childs", "son", "daughter", "pupil", "kid", "baby"})
+_NOT_A_PERSON = frozenset(
+    {
+        "school",
+        "setting",
+        "nursery",
+        "college",
+        "organisation",
+        "organization",
+        "company",
+        "employer",
+        "business",
+        "service",
+        "team",
+        "group",
+        "event",
+        "venue",
+        "gp",
+        "doctor",
+        "worker",
+        "professional",
+    }
+)
+
+
+def _about_someone_else(words: set[str]) -> bool:
+    return bool(words & _OTHERS)
 
 
 def field_from_user(text: str) -> Field | None:
@@ -572,11 +647,34 @@ def _table(
         if fields & (_NAME | {Field.EMAIL}):
             header_row, header_cells = number, cells
             break
-    headers = _unique_headers([cell_text(c) for c in header_cells])
+    header_texts = [cell_text(c) for c in header_cells]
     body = tuple((n, cells) for n, cells in rows if n > header_row)
+    first = next(((n, cells) for n, cells in body if not _blank_row(cells)), None)
+    if first is not None and _is_sub_heading(first[1]):
+        # SurveyMonkey writes two heading rows: questions, then 'Response' or each option's
+        # text under a question with several answers (whose own heading cell is blank).
+        sub = [cell_text(c) for c in first[1]]
+        header_texts += [""] * (len(sub) - len(header_texts))
+        header_texts = [
+            h or (sub[i] if i < len(sub) and vocabulary_key(sub[i]) not in _SUB_HEADINGS else h)
+            for i, h in enumerate(header_texts)
+        ]
+        header_row = first[0]
+        body = tuple((n, cells) for n, cells in body if n > header_row)
+    headers = _unique_headers(header_texts)
     if len(body) > MAX_ROWS:
         raise UnreadableFile(too_big_message(file_name))
     return Sheet(file_name, kind, encoding, header_row, headers, body)
+
+
+_SUB_HEADINGS = frozenset({"response", "open ended response", "responses"})
+
+
+def _is_sub_heading(cells: tuple[Cell, ...]) -> bool:
+    texts = [cell_text(c) for c in cells]
+    return any(vocabulary_key(t) in _SUB_HEADINGS for t in texts) and not any(
+        is_email(normalise_email(t) or "") for t in texts
+    )
 
 
 def _unique_headers(headers: list[str]) -> tuple[str, ...]:
@@ -605,10 +703,24 @@ def column_letter(index: int) -> str:
     return letters
 
 
+# Control characters (other than tab and line breaks) and the invisible characters that reorder
+# or hide text (bidirectional overrides, zero-width spaces, stray byte-order marks) never belong
+# in a name or an answer: a pasted name could otherwise print backwards on a ticket.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"  # C0 and C1 controls, not tab or line breaks
+    "\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff\ufff9-\ufffb]"
+)
+
+
+def clean_text(text: str) -> str:
+    """Text from a cell without control or invisible characters, trimmed."""
+    return _CONTROL.sub("", text).strip()
+
+
 def cell_text(value: Cell) -> str:
-    """A cell as the text a person would read in it."""
+    """A cell as the text a person would read in it (control characters removed)."""
     if type(value) is str:
-        return value.strip()
+        return _CONTROL.sub("", value).strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -617,7 +729,7 @@ def cell_text(value: Cell) -> str:
         return str(int(value))
     if isinstance(value, datetime | date | time):
         return value.isoformat()
-    return str(value).strip()
+    return clean_text(str(value))
 
 
 # ---- dates -------------------------------------------------------------------------
@@ -655,9 +767,11 @@ _DATE_FORMATS = (
 )
 
 
-def parse_when(value: Cell) -> datetime | None:
+def parse_when(value: Cell, *, month_first: bool | None = None) -> datetime | None:
     """A date cell, an Excel serial number, or a date as text, as aware UTC; None if it is not
-    a date. Times without a zone are UK times; dates are read day first, as in the UK."""
+    a date. Times without a zone are UK times. '03/04/2026' is read day first, as in the UK,
+    unless ``month_first`` says otherwise (a US site's column, see ``date_order``); left to
+    guess, a time with AM/PM marks a US date."""
     if isinstance(value, datetime):
         return local_as_utc(value)
     if isinstance(value, date):
@@ -675,7 +789,7 @@ def parse_when(value: Cell) -> datetime | None:
         pass
     numeric = _NUMERIC_DATE.fullmatch(text)
     if numeric is not None:
-        return _numeric_date(numeric)
+        return _numeric_date(numeric, month_first=month_first)
     iso = text[:-1] + "+00:00" if text.endswith("Z") else text
     try:
         return local_as_utc(datetime.fromisoformat(iso))
@@ -693,24 +807,32 @@ def parse_when(value: Cell) -> datetime | None:
 
 # The usual shapes, read without strptime (which is slow): 15/04/2026 10:32[:11], 2026-04-15 ...
 _NUMERIC_DATE = re.compile(
-    r"(\d{1,4})([/.-])(\d{1,2})\2(\d{2,4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
+    r"(\d{1,4})([/.-])(\d{1,2})\2(\d{2,4})"
+    r"(?:,?[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?: ?([AaPp])\.?[Mm]\.?)?)?"
 )
 
 
-def _numeric_date(match: re.Match[str]) -> datetime | None:
-    first, _, second, third, hour, minute, seconds = match.groups()
+def _numeric_date(match: re.Match[str], *, month_first: bool | None = None) -> datetime | None:
+    first, _, second, third, hour, minute, seconds, half = match.groups()
     if len(first) == 4:
         year, month, day = int(first), int(second), int(third)
     elif len(first) <= 2 and len(third) in (2, 4):
         day, month, year = int(first), int(second), int(third)
-        if month > 12 >= day:
-            day, month = month, day  # month first, as some US-set sites export
+        if month_first is None:
+            month_first = half is not None
+        if month > 12 >= day or (month_first and day <= 12):
+            day, month = month, day  # month first, as US sites export (and any with AM/PM)
         if len(third) == 2:
             year += 2000
     else:
         return None
+    hours = int(hour or 0)
+    if half is not None:
+        if not 1 <= hours <= 12:
+            return None
+        hours = hours % 12 + (12 if half in "Pp" else 0)
     try:
-        moment = datetime(year, month, day, int(hour or 0), int(minute or 0), int(seconds or 0))
+        moment = datetime(year, month, day, hours, int(minute or 0), int(seconds or 0))
     except ValueError:
         return None
     return local_as_utc(moment)
@@ -735,21 +857,406 @@ def local_as_utc(moment: datetime) -> datetime:
 
 @dataclass(frozen=True)
 class ColumnUse:
-    """What one column of the file will be used for."""
+    """What one column of the file will be used for, and why when it could have been another."""
 
     header: str
     field: Field | None  # None: ignored
-    how: str  # "recognised", "mapped" (by the user) or "ignored"
+    how: str  # "recognised", "mapped" (by the user), "set aside" (see reason) or "ignored"
+    reason: str = ""  # for a column set aside: what is wrong with it, e.g. "holds numbers"
 
     @property
     def ignored(self) -> bool:
         return self.field is None or self.field is Field.IGNORE
 
+    @property
+    def set_aside(self) -> bool:
+        return self.how == "set aside"
+
+
+@dataclass(frozen=True)
+class ColumnPlan:
+    """How each column will be used, the choices made between columns that could each be the
+    name, the email or the booking status (in words, for the preview), and any problems."""
+
+    columns: tuple[ColumnUse, ...]
+    problems: tuple[ImportProblem, ...]
+    choices: tuple[str, ...] = ()
+    month_first: Mapping[str, bool] = dataclass_field(
+        default_factory=dict
+    )  # date column -> US order
+
+
+# ---- booking status ------------------------------------------------------------
+
+# What ticketing sites write in an attendee's status column, reduced by ``vocabulary_key``.
+_BOOKED = frozenset(
+    {
+        "attending",
+        "checked in",
+        "check in",
+        "checked",
+        "not checked in",
+        "active",
+        "valid",
+        "confirmed",
+        "complete",
+        "completed",
+        "booked",
+        "registered",
+        "paid",
+        "going",
+        "issued",
+        "approved",
+        "accepted",
+        "placed",
+        "ok",
+        "yes",
+        "partially refunded",  # part of the order refunded: this ticket still stands
+        "free",
+        "attended",
+    }
+)
+_NOT_BOOKED = frozenset(
+    {
+        "not attending",
+        "not going",
+        "no",
+        "transferred",
+        "deleted",
+        "void",
+        "voided",
+        "declined",
+        "rejected",
+        "withdrawn",
+        "pending",
+        "awaiting payment",
+        "unpaid",
+        "payment pending",
+        "expired",
+        "abandoned",
+        "failed",
+        "waitlisted",
+        "wait listed",
+        "waiting list",
+        "on waiting list",
+        "waitlist",
+        "reserved",
+        "invalid",
+        "refund requested",
+    }
+)
+_NOT_BOOKED_STEMS = ("cancel", "refund", "transfer", "void", "delet", "declin", "withdr")
+STATUS_EXAMPLES = "Attending, Checked In, Confirmed, Cancelled, Refunded, Not Attending"
+
+
+def read_status(text: str) -> bool | None:
+    """An attendee's status from a ticketing export: True when it keeps them a place
+    (attending, active, checked in...), False when it does not (cancelled, refunded, not
+    attending, transferred, a waiting list elsewhere...), None when it is neither."""
+    key = vocabulary_key(text)
+    if not key:
+        return None
+    if key in _BOOKED:
+        return True
+    if key in _NOT_BOOKED:
+        return False
+    if any(word.startswith(_NOT_BOOKED_STEMS) for word in key.split()):
+        return False  # 'Cancelled by attendee', 'Refunded (full)', 'Transferred out'
+    if key.startswith(("attending", "checked in", "confirmed")):
+        return True
+    return None
+
+
+def not_booked_sentence(statuses: Iterable[str]) -> str:
+    """'3 rows not booked: their status says Refunded (2) or Not Attending (1).'"""
+    counts: dict[str, tuple[str, int]] = {}
+    for status in statuses:
+        key = vocabulary_key(status) or status
+        shown, seen = counts.get(key, (collapse_spaces(status), 0))
+        counts[key] = (shown, seen + 1)
+    total = sum(n for _, n in counts.values())
+    if not total:
+        return ""
+    ranked = sorted(counts.values(), key=lambda item: (-item[1], item[0].casefold()))
+    if total == 1:
+        return f"1 row not booked: its status says {ranked[0][0]}."
+    parts = [f"{shown} ({n})" for shown, n in ranked]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
+    return f"{total} rows not booked: their status says {listed}."
+
+
+# ---- choosing between columns --------------------------------------------------
+
+_SAMPLE = 5000  # values looked at per column when deciding what it holds
+_PLACEHOLDERS = frozenset(
+    {"anonymous", "anon", "anonymous user", "n a", "na", "none", "null", "unknown", "not given"}
+)
+# Whose details a heading is about: the person coming, or someone who booked for them.
+_OWN = frozenset(
+    {"your", "my", "attendee", "attendees", "participant", "delegate", "guest", "holder", "full"}
+    | {"parent", "carer", "ticket"}
+)
+_BOOKER = frozenset(
+    {"buyer", "purchaser", "booker", "booking", "customer", "order", "billing", "account"}
+    | {"respondent", "payer", "collector", "invoice", "submitter"}
+)
+_REPEATED = frozenset({"confirm", "confirmation", "repeat", "again", "verify", "retype"})
+_VAGUE = frozenset({"name", "names", "attendee", "attendees", "contact", "contact name"})
+_PART_WORDS = frozenset(
+    {"first", "last", "name", "names", "surname", "forename", "forenames", "given", "family"}
+    | {"firstname", "lastname"}
+)
+
+
+def _heading_rank(header: str) -> int:
+    """Higher for the attendee's own details ('Attendee email', 'Your full name'), lower for
+    the booker's ('Buyer email', 'Booking First Name') and for 'Confirm email'."""
+    key = vocabulary_key(header)
+    words = set(key.split())
+    if words & _REPEATED:
+        return -3
+    if words & _BOOKER:
+        return -2
+    if key not in _VAGUE and words & _OWN:
+        return 2
+    return 0
+
+
+def _is_placeholder(text: str) -> bool:
+    return vocabulary_key(text) in _PLACEHOLDERS or not any(c.isalnum() for c in text)
+
+
+def _column_values(rows: Sequence[tuple[int, tuple[Cell, ...]]], index: int) -> list[str]:
+    found: list[str] = []
+    for _, cells in rows:
+        if index < len(cells) and (text := cell_text(cells[index])):
+            found.append(text)
+            if len(found) >= _SAMPLE:
+                break
+    return found
+
+
+def _numbered_heading(header: str) -> bool:
+    words = set(vocabulary_key(header).split())
+    return "#" in header or bool(words & {"id", "no", "number", "ref", "reference", "barcode"})
+
+
+def _looks_like_code(text: str) -> bool:
+    """'EB-2291-7781', 'A1B2C3': digits and no word of letters ('Person 12' is a name)."""
+    return any(c.isdigit() for c in text) and not any(
+        len(word) > 1 and word.isalpha() for word in text.split()
+    )
+
+
+def _name_trouble(header: str, values: list[str], has_rows: bool) -> str | None:
+    """Why a column cannot be people's names, judged by what is in it; None if it can."""
+    if not has_rows:
+        return "holds numbers" if _numbered_heading(header) else None
+    if not values:
+        return "is empty"
+    half = len(values) / 2
+    placeholders = [v for v in values if _is_placeholder(v)]
+    if len(placeholders) >= half:
+        return f"says '{placeholders[0]}'"
+    if sum(not any(c.isalpha() for c in v) for v in values) >= half:
+        return "holds numbers"
+    if sum(_looks_like_code(v) for v in values) >= half:
+        return "holds codes, not names"
+    if sum(is_email(normalise_email(v) or "") for v in values) >= half:
+        return "holds email addresses, not names"
+    return None
+
+
+def _email_trouble(values: list[str], has_rows: bool) -> str | None:
+    if not has_rows:
+        return None
+    if not values:
+        return "is empty"
+    half = len(values) / 2
+    placeholders = [v for v in values if _is_placeholder(v)]
+    if len(placeholders) >= half:
+        return f"says '{placeholders[0]}'"
+    emails = sum(is_email(normalise_email(v) or "") for v in values)
+    if emails == 0:
+        return "holds no email addresses"
+    if emails < half:
+        return "mostly holds things that are not email addresses"
+    return None
+
+
+def _status_trouble(values: list[str], has_rows: bool) -> str | None:
+    if not has_rows:
+        return None
+    if not values:
+        return "is empty"
+    if sum(read_status(v) is not None for v in values) < len(values) / 2:
+        return "does not hold booking statuses (like Attending or Cancelled)"
+    return None
+
+
+def date_order(values: Iterable[str]) -> bool | None:
+    """Whether a column's dates are month first (True: '03/15/2026', a US site), day first
+    (False: '15/03/2026') or cannot be told (None), from the dates that only fit one way."""
+    day_first = month_first = False
+    for value in values:
+        match = _NUMERIC_DATE.fullmatch(collapse_spaces(value))
+        if match is None or len(match.group(1)) > 2:
+            continue
+        first, second = int(match.group(1)), int(match.group(3))
+        day_first = day_first or first > 12 >= second
+        month_first = month_first or second > 12 >= first
+    if day_first == month_first:
+        return None
+    return month_first
+
+
+def _quoted(headers: Sequence[str]) -> str:
+    return " + ".join(f"'{h}'" for h in headers)
+
+
+class _Chooser:
+    """Chooses one source for the name, the email and the status among the columns that could
+    each be it, looking at what the columns hold, and says why in words."""
+
+    def __init__(
+        self, headers: tuple[str, ...], rows: Sequence[tuple[int, tuple[Cell, ...]]]
+    ) -> None:
+        self.headers = headers
+        self.rows = rows
+        self.has_rows = any(not _blank_row(cells) for _, cells in rows)
+        self.aside: dict[int, str] = {}  # column -> why it was set aside
+        self.choices: list[str] = []
+        self.troubles: list[str] = []  # why no column could be the name
+
+    def values(self, index: int) -> list[str]:
+        return _column_values(self.rows, index)
+
+    def names(self, auto: dict[int, Field], user: set[Field]) -> None:
+        candidates = [i for i, f in auto.items() if f in _NAME]
+        if not candidates:
+            return
+        if Field.FULL_NAME in user or {Field.FIRST_NAME, Field.LAST_NAME} <= user:
+            for index in candidates:
+                self.aside[index] = "is not used: you chose the name column"
+            return
+        if user:  # the user chose one part; the other part may still come from the file
+            wanted = ({Field.FIRST_NAME, Field.LAST_NAME} - user).pop()
+            keep = next((i for i in candidates if auto[i] is wanted), None)
+            for index in candidates:
+                if index != keep:
+                    self.aside[index] = "is not used: you chose the name column"
+            return
+        trouble = {}
+        for index in candidates:
+            found = _name_trouble(self.headers[index], self.values(index), self.has_rows)
+            if found is not None:
+                trouble[index] = found
+        usable = [i for i in candidates if i not in trouble]
+        options: list[tuple[float, int, tuple[int, ...]]] = []
+        for index in usable:
+            if auto[index] is Field.FULL_NAME:
+                vague = vocabulary_key(self.headers[index]) in _VAGUE
+                options.append(
+                    (_heading_rank(self.headers[index]) + (0 if vague else 1), index, (index,))
+                )
+        groups: dict[str, dict[Field, int]] = {}
+        for index in usable:
+            if auto[index] in (Field.FIRST_NAME, Field.LAST_NAME):
+                words = vocabulary_key(self.headers[index]).split()
+                prefix = " ".join(w for w in words if w not in _PART_WORDS)
+                groups.setdefault(prefix, {}).setdefault(auto[index], index)
+        for parts in groups.values():
+            indexes = tuple(sorted(parts.values()))
+            rank = _heading_rank(self.headers[indexes[0]]) + (0.5 if len(parts) == 2 else -0.5)
+            options.append((rank, indexes[0], indexes))
+        for index, why in trouble.items():
+            self.aside[index] = why
+        said = [f"{_quoted([self.headers[i]])} {trouble[i]}" for i in sorted(trouble)]
+        if not options:
+            self.troubles = said
+            return
+        options.sort(key=lambda option: (-option[0], option[1]))
+        best = options[0][2]
+        for _, _, losing in options[1:]:
+            why = self._why_not(losing, best)
+            for index in losing:
+                self.aside[index] = why
+            said.append(f"{_quoted([self.headers[i] for i in losing])} {why}")
+        if said:
+            self.choices.append(
+                f"Name from {_quoted([self.headers[i] for i in best])}; " + "; ".join(said) + "."
+            )
+
+    def _why_not(self, losing: tuple[int, ...], best: tuple[int, ...]) -> str:
+        headers = [self.headers[i] for i in losing]
+        several = len(headers) > 1
+        if _heading_rank(headers[0]) == -2 < _heading_rank(self.headers[best[0]]):
+            return "are the person who booked" if several else "is the person who booked"
+        if len(best) == 2 and not several and vocabulary_key(headers[0]) in _VAGUE:
+            return "is less specific than first and last names"
+        return "are another name" if several else "is another name column"
+
+    def single(
+        self,
+        label: str,
+        wanted: Field,
+        auto: dict[int, Field],
+        user: set[Field],
+        trouble_of: Callable[[list[str], bool], str | None],
+    ) -> None:
+        """One column for a field that must come from one place (email, status)."""
+        candidates = [i for i, f in auto.items() if f is wanted]
+        if not candidates:
+            return
+        if wanted in user:
+            for index in candidates:
+                self.aside[index] = f"is not used: you chose the {label.lower()} column"
+            return
+        trouble = {}
+        for index in candidates:
+            found = trouble_of(self.values(index), self.has_rows)
+            if found is not None:
+                trouble[index] = found
+        usable = sorted(
+            (i for i in candidates if i not in trouble),
+            key=lambda i: (-_heading_rank(self.headers[i]), i),
+        )
+        said = []
+        for index in candidates:
+            if index in trouble:
+                self.aside[index] = trouble[index]
+                said.append(f"'{self.headers[index]}' {trouble[index]}")
+        for index in usable[1:]:
+            rank = _heading_rank(self.headers[index])
+            if rank == -2 < _heading_rank(self.headers[usable[0]]):
+                why = "is the person who booked"
+            elif rank == -3:
+                why = "repeats it"
+            else:
+                why = f"is another {label.lower()} column"
+            self.aside[index] = why
+            said.append(f"'{self.headers[index]}' {why}")
+        if not usable:
+            if said:
+                self.choices.append(f"No {label.lower()} column: " + "; ".join(said) + ".")
+            return
+        chosen = f"{label} from '{self.headers[usable[0]]}'"
+        if wanted is Field.STATUS:
+            chosen += ": rows whose status says cancelled, refunded, not attending or "
+            chosen += "transferred get no place"
+        if said:
+            self.choices.append(chosen + "; " + "; ".join(said) + ".")
+        elif wanted is Field.STATUS:
+            self.choices.append(chosen + ".")
+
 
 def plan_columns(
-    headers: tuple[str, ...], mapping: Mapping[str, str] | None = None
-) -> tuple[tuple[ColumnUse, ...], list[ImportProblem]]:
-    """Each column's field: the user's mapping first, then headings we recognise."""
+    headers: tuple[str, ...],
+    mapping: Mapping[str, str] | None = None,
+    rows: Sequence[tuple[int, tuple[Cell, ...]]] = (),
+) -> ColumnPlan:
+    """Each column's field: the user's mapping first, then headings we recognise, choosing by
+    what the columns hold when several could be the name, the email or the status."""
     problems: list[ImportProblem] = []
     chosen: dict[int, Field] = {}
     by_key: dict[str, int] = {}
@@ -782,28 +1289,56 @@ def plan_columns(
             )
             continue
         chosen[at] = found
+    auto: dict[int, Field] = {}
+    for index, header in enumerate(headers):
+        if index not in chosen and (found := recognise_header(header)) is not None:
+            auto[index] = found
+    user = set(chosen.values())
+    chooser = _Chooser(headers, rows)
+    chooser.names(auto, user)
+    chooser.single("Email", Field.EMAIL, auto, user, _email_trouble)
+    chooser.single("Booking status", Field.STATUS, auto, user, _status_trouble)
     columns = []
     for index, header in enumerate(headers):
         if index in chosen:
             mapped: Field | None = chosen[index]
             how = "mapped"
         else:
-            mapped, how = recognise_header(header), "recognised"
-        if mapped is None or mapped is Field.IGNORE:
+            mapped, how = auto.get(index), "recognised"
+        if index in chooser.aside:
+            columns.append(ColumnUse(header, None, "set aside", chooser.aside[index]))
+        elif mapped is None or mapped is Field.IGNORE:
             columns.append(ColumnUse(header, None, "ignored"))
         else:
             columns.append(ColumnUse(header, mapped, how))
     fields = {c.field for c in columns}
     if Field.FULL_NAME not in fields and not fields & {Field.FIRST_NAME, Field.LAST_NAME}:
+        why = f" ({'; '.join(chooser.troubles)})" if chooser.troubles else ""
         problems.append(
             ImportProblem(
                 None,
                 None,
-                "No column holds people's names. Choose the name column, for example "
+                f"No column holds people's names{why}. Choose the name column, for example "
                 "--map 'Parent name=full_name' (or first_name and last_name for two columns).",
             )
         )
-    return tuple(columns), problems
+    month_first: dict[str, bool] = {}
+    for index, use in enumerate(columns):
+        if use.field is Field.REGISTERED_AT:
+            values = _column_values(rows, index)
+            order = date_order(values)
+            if order is not None:
+                month_first[use.header] = order
+            if order:
+                for value in values:
+                    match = _NUMERIC_DATE.fullmatch(collapse_spaces(value))
+                    if match and len(match.group(1)) <= 2 and int(match.group(3)) > 12:
+                        chooser.choices.append(
+                            f"Dates in '{use.header}' are read month first, as US sites write "
+                            f"them ('{value}' has no month {int(match.group(3))})."
+                        )
+                        break
+    return ColumnPlan(tuple(columns), tuple(problems), tuple(chooser.choices), month_first)
 
 
 # ---- rows to people -------------------------------------------------------------
@@ -819,6 +1354,16 @@ class ImportRow:
 
 
 @dataclass(frozen=True)
+class NotBooked:
+    """A row whose status says the person has no place (refunded, cancelled, not attending)."""
+
+    row: int
+    status: str  # as the file says it
+    name: str
+    email: str | None
+
+
+@dataclass(frozen=True)
 class ParsedFile:
     sheet: Sheet
     columns: tuple[ColumnUse, ...]
@@ -829,10 +1374,16 @@ class ParsedFile:
     skipped_no_consent: tuple[int, ...]
     problems: tuple[ImportProblem, ...]
     notes: tuple[str, ...]
+    choices: tuple[str, ...] = ()
+    not_booked: tuple[NotBooked, ...] = ()
 
     @property
     def ignored_columns(self) -> tuple[str, ...]:
         return tuple(c.header for c in self.columns if c.ignored)
+
+    @property
+    def not_booked_sentence(self) -> str:
+        return not_booked_sentence(n.status for n in self.not_booked)
 
 
 def parse_file(
@@ -844,14 +1395,16 @@ def parse_file(
     total_steps: int | None = None,
 ) -> ParsedFile:
     """Every row checked and tidied into a person; every problem found, not only the first."""
-    columns, problems = plan_columns(sheet.headers, mapping)
+    plan = plan_columns(sheet.headers, mapping, sheet.rows)
+    columns, problems = plan.columns, list(plan.problems)
     notes: list[str] = []
     fields = {c.field for c in columns if c.field}
     empty = 0
     people: list[ImportRow] = []
     skipped: list[int] = []
+    not_booked: list[NotBooked] = []
     if not problems:
-        reader = _RowReader(columns, fields)
+        reader = _RowReader(columns, fields, plan.month_first)
         total = total_steps or len(sheet.rows)
         for done, (number, cells) in enumerate(sheet.rows, start=1):
             if done % PROGRESS_EVERY == 0:
@@ -862,13 +1415,16 @@ def parse_file(
             if _blank_row(cells):
                 empty += 1
                 continue
-            row, row_problems, stored = reader.read(number, cells)
-            problems.extend(row_problems)
-            if not stored:
+            outcome = reader.read(number, cells)
+            if isinstance(outcome, ImportRow):
+                people.append(outcome)
+            elif isinstance(outcome, NotBooked):
+                not_booked.append(outcome)
+            elif outcome is _NO_CONSENT:
                 skipped.append(number)
-            elif row is not None:
-                people.append(row)
-        if not people and not problems and not skipped:
+            else:
+                problems.extend(outcome)
+        if not people and not problems and not skipped and not not_booked:
             problems.append(
                 ImportProblem(
                     None,
@@ -908,7 +1464,22 @@ def parse_file(
         skipped_no_consent=tuple(skipped),
         problems=tuple(problems),
         notes=tuple(notes),
+        choices=plan.choices,
+        not_booked=tuple(not_booked),
     )
+
+
+def count_not_booked(sheet: Sheet, columns: tuple[ColumnUse, ...]) -> tuple[str, ...]:
+    """The statuses of the rows the booking-status column keeps out, for a preview (quick: only
+    that column is read)."""
+    at = next((i for i, c in enumerate(columns) if c.field is Field.STATUS), None)
+    if at is None:
+        return ()
+    found = []
+    for _, cells in sheet.rows:
+        if at < len(cells) and (text := cell_text(cells[at])) and read_status(text) is False:
+            found.append(text)
+    return tuple(found)
 
 
 def _row_list(rows: list[int], limit: int = 20) -> str:
@@ -961,19 +1532,28 @@ def _merge_duplicates(rows: list[ImportRow]) -> tuple[list[ImportRow], int, list
 class _RowReader:
     """Turns one row's cells into a person, collecting problems by column."""
 
-    def __init__(self, columns: tuple[ColumnUse, ...], fields: set[Field]) -> None:
+    def __init__(
+        self,
+        columns: tuple[ColumnUse, ...],
+        fields: set[Field],
+        month_first: Mapping[str, bool] | None = None,
+    ) -> None:
         self.columns = [(i, c.header, c.field) for i, c in enumerate(columns) if c.field]
         self.has_store_column = Field.CONSENT_STORE in fields
         self.order = {c.header: i for i, c in enumerate(columns)}
+        self.month_first = dict(month_first or {})
 
     def read(
         self, number: int, cells: tuple[Cell, ...]
-    ) -> tuple[ImportRow | None, list[ImportProblem], bool]:
+    ) -> ImportRow | NotBooked | _Skipped | list[ImportProblem]:
+        """The person in a row; or that the row books no one (its status, or no consent to
+        keep their details); or every problem with it."""
         problems: list[ImportProblem] = []
         values: dict[Field, list[tuple[str, Cell]]] = {}
         for index, header, target in self.columns:
             value = cells[index] if index < len(cells) else None
-            if cell_text(value):
+            text = cell_text(value)
+            if text and not (target in _NAME_OR_EMAIL and _is_placeholder(text)):
                 values.setdefault(target, []).append((header, value))
 
         def first(found: Field) -> tuple[str, Cell] | None:
@@ -982,13 +1562,31 @@ class _RowReader:
         def problem(header: str, message: str) -> None:
             problems.append(ImportProblem(number, header, message))
 
+        if (found_status := first(Field.STATUS)) is not None:
+            header, value = found_status
+            booked = read_status(cell_text(value))
+            if booked is None:
+                problem(
+                    header,
+                    f"'{cell_text(value)}' is not a booking status this app knows (such as "
+                    f"{STATUS_EXAMPLES}). Change it, or map the column to 'ignore'.",
+                )
+            elif not booked:
+                given = [normalise_email(cell_text(v)) for _, v in values.get(Field.EMAIL, [])]
+                return NotBooked(
+                    number,
+                    collapse_spaces(cell_text(value)),
+                    self._name(values),
+                    next((e for e in given if e and is_email(e)), None),
+                )
+
         if self.has_store_column:
             found_store = first(Field.CONSENT_STORE)
             answer = parse_yes_no(cell_text(found_store[1])) if found_store else False
             if found_store is not None and answer is None:
                 problem(found_store[0], f"'{cell_text(found_store[1])}' is not yes or no.")
             elif not answer:
-                return None, [], False  # nothing about them is read, checked or kept
+                return _NO_CONSENT  # nothing about them is read, checked or kept
 
         name = self._name(values)
         if not name:
@@ -1085,13 +1683,13 @@ class _RowReader:
         registered_at = None
         if (found := first(Field.REGISTERED_AT)) is not None:
             header, value = found
-            registered_at = parse_when(value)
+            registered_at = parse_when(value, month_first=self.month_first.get(header))
             if registered_at is None:
                 problem(header, f"'{cell_text(value)}' is not a date.")
 
         if problems or not name:
             problems.sort(key=lambda p: self.order.get(p.column or "", -1))
-            return None, problems, True
+            return problems
         draft = PersonDraft(
             full_name=name,
             email=email,
@@ -1109,7 +1707,7 @@ class _RowReader:
             consent_future_contact=consents[Field.CONSENT_FUTURE_CONTACT],
             consent_quote=consents[Field.CONSENT_QUOTE],
         )
-        return ImportRow(number, apply_consents(draft), registered_at), [], True
+        return ImportRow(number, apply_consents(draft), registered_at)
 
     def _name(self, values: dict[Field, list[tuple[str, Cell]]]) -> str:
         for _, value in values.get(Field.FULL_NAME, []):
@@ -1123,6 +1721,14 @@ class _RowReader:
 
 
 _NAME_PARTS = (Field.FIRST_NAME, Field.LAST_NAME)
+_NAME_OR_EMAIL = _NAME | {Field.EMAIL}
+
+
+class _Skipped(enum.Enum):
+    NO_CONSENT = "no consent"
+
+
+_NO_CONSENT = _Skipped.NO_CONSENT
 _CHOICES: tuple[tuple[Field, Callable[[str], str | None], str, str], ...] = (
     (Field.CHILD_AGE_BAND, match_age_band, "an age band", "0-4, 5-10, 11-16, 17-19, 20-25"),
     (

@@ -21,11 +21,15 @@ from engagement_desk.core.importing import (
     MAX_BYTES,
     ColumnUse,
     ImportCancelled,
+    NotBooked,
     ParsedFile,
     Progress,
     Sheet,
     ShouldCancel,
     UnreadableFile,
+    cell_text,
+    count_not_booked,
+    not_booked_sentence,
     parse_file,
     plan_columns,
     read_sheet,
@@ -65,6 +69,10 @@ class ImportPreview:
     sample: tuple[tuple[int, tuple[str, ...]], ...]
     rows: int
     problems: tuple[str, ...]
+    choices: tuple[str, ...] = ()  # which column gives the name, email, status, and why
+    not_booked: str = ""  # '3 rows not booked: their status says Refunded (2) or ...'
+    mapping: tuple[tuple[str, str], ...] = ()  # the user's choices this preview was made with
+    sheet: Sheet | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -89,8 +97,12 @@ class ImportReport:
     already_registered: int = 0
     duplicates_merged: int = 0
     skipped_no_consent: int = 0
+    not_booked: int = 0
+    not_booked_statuses: tuple[tuple[str, int], ...] = ()
+    not_booked_sentence: str = ""
     problems: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    choices: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -125,10 +137,12 @@ class ImportReport:
             lines.append(f"Duplicate rows merged: {self.duplicates_merged}.")
         if self.skipped_no_consent:
             lines.append(f"Left out (no consent to keep their details): {self.skipped_no_consent}.")
-        if self.ignored_columns:
-            lines.append(
-                "Columns ignored: " + ", ".join(f"'{c}'" for c in self.ignored_columns) + "."
-            )
+        if self.not_booked_sentence:
+            lines.append(self.not_booked_sentence)
+        lines.extend(self.choices)
+        ignored = [c.header for c in self.columns if c.ignored and not c.set_aside]
+        if ignored:
+            lines.append("Columns ignored: " + ", ".join(f"'{c}'" for c in ignored) + ".")
         if self.dry_run:
             lines.append(f"Nothing was written; run without --dry-run and it {verb} import.")
         return "\n".join(lines)
@@ -150,11 +164,19 @@ class ImportReport:
             "already_registered": self.already_registered,
             "duplicates_merged": self.duplicates_merged,
             "skipped_no_consent": self.skipped_no_consent,
+            "not_booked": self.not_booked,
+            "not_booked_statuses": dict(self.not_booked_statuses),
             "columns": [
-                {"column": c.header, "field": c.field.value if c.field else None, "how": c.how}
+                {
+                    "column": c.header,
+                    "field": c.field.value if c.field else None,
+                    "how": c.how,
+                    "reason": c.reason or None,
+                }
                 for c in self.columns
             ],
             "ignored_columns": list(self.ignored_columns),
+            "choices": list(self.choices),
             "problems": list(self.problems),
             "notes": list(self.notes),
         }
@@ -170,6 +192,7 @@ class _Plan:
     existing_people: int
     already_registered: int
     waitlisted: int
+    not_booked_but_registered: int = 0
 
 
 class ImportService:
@@ -186,18 +209,33 @@ class ImportService:
         self._clock = clock
 
     def preview(self, path: Path, mapping: Mapping[str, str] | None = None) -> ImportPreview:
-        """Headings, how each will be used, and the first rows, for the user to map columns."""
-        sheet = self._read(path)
-        columns, problems = plan_columns(sheet.headers, mapping)
+        """Headings, how each will be used and why, and the first rows, for the user to map
+        columns."""
+        return self._preview(self._read(path), mapping)
+
+    def replan(self, preview: ImportPreview, mapping: Mapping[str, str]) -> ImportPreview:
+        """The same file's preview again after the user changed what a column is used for,
+        without reading the file again."""
+        if preview.sheet is None:
+            raise ImportRefused("The file's preview is no longer available; open it again.")
+        return self._preview(preview.sheet, mapping)
+
+    @staticmethod
+    def _preview(sheet: Sheet, mapping: Mapping[str, str] | None) -> ImportPreview:
+        plan = plan_columns(sheet.headers, mapping, sheet.rows)
         return ImportPreview(
             file_name=sheet.file_name,
             kind=sheet.kind,
             encoding=sheet.encoding,
             header_row=sheet.header_row,
-            columns=columns,
+            columns=plan.columns,
             sample=tuple(sample_rows(sheet)),
-            rows=len(sheet.rows),
-            problems=tuple(str(p) for p in problems),
+            rows=sum(1 for _, cells in sheet.rows if any(cell_text(c) for c in cells)),
+            problems=tuple(str(p) for p in plan.problems),
+            choices=plan.choices,
+            not_booked=not_booked_sentence(count_not_booked(sheet, plan.columns)),
+            mapping=tuple((mapping or {}).items()),
+            sheet=sheet,
         )
 
     def import_file(
@@ -361,6 +399,7 @@ class ImportService:
                     "cancelled_at": None,
                 }
             )
+        plan.not_booked_but_registered = _still_registered(s, event.id, parsed.not_booked)
         return plan
 
     @staticmethod
@@ -396,6 +435,17 @@ class ImportService:
         self, event: Event, parsed: ParsedFile, plan: _Plan, *, dry_run: bool, imported: bool
     ) -> ImportReport:
         sheet = parsed.sheet
+        notes = parsed.notes
+        if plan.not_booked_but_registered:
+            count = plan.not_booked_but_registered
+            notes += (
+                f"{count} of the rows not booked {'is' if count == 1 else 'are'} already "
+                "registered for this event from an earlier import or booking; that place was "
+                "left as it was. Cancel it on the People page if they are not coming.",
+            )
+        statuses: dict[str, int] = {}
+        for row in parsed.not_booked:
+            statuses[row.status] = statuses.get(row.status, 0) + 1
         return ImportReport(
             file_name=sheet.file_name,
             kind=sheet.kind,
@@ -415,8 +465,12 @@ class ImportService:
             already_registered=plan.already_registered,
             duplicates_merged=parsed.duplicates_merged,
             skipped_no_consent=len(parsed.skipped_no_consent),
+            not_booked=len(parsed.not_booked),
+            not_booked_statuses=tuple(statuses.items()),
+            not_booked_sentence=parsed.not_booked_sentence,
             problems=tuple(str(p) for p in parsed.problems),
-            notes=parsed.notes,
+            notes=notes,
+            choices=parsed.choices,
         )
 
 
@@ -467,6 +521,27 @@ def _booked(s: Session, event_id: str, person_ids: set[str]) -> set[str]:
             if person_id is not None:
                 booked.add(person_id)
     return booked
+
+
+def _still_registered(s: Session, event_id: str, rows: Sequence[NotBooked]) -> int:
+    """How many of the people the file says have no place hold one here already (matched by
+    email): the organiser is told, since a refund on the site does not cancel it here."""
+    emails = sorted({r.email for r in rows if r.email})
+    found = 0
+    for start in range(0, len(emails), CHUNK):
+        found += (
+            s.scalar(
+                select(func.count(Registration.id))
+                .join(Person, Person.id == Registration.person_id)
+                .where(
+                    Registration.event_id == event_id,
+                    Registration.status != RegistrationStatus.CANCELLED,
+                    Person.email.in_(emails[start : start + CHUNK]),
+                )
+            )
+            or 0
+        )
+    return found
 
 
 def _stored_draft(person: Person) -> PersonDraft:
