@@ -1,14 +1,23 @@
-"""The big result banner at the door: words, a symbol and a colour for each outcome."""
+"""The big result banner at the door: words, a symbol and a colour for each outcome.
+
+Every check-in outcome has its own look, and so does everything else the banner says (ready,
+undone, something to do first), so an undo never looks like "already in" and a stale green
+never passes for the next person: a few seconds after a result the banner goes back to a
+calm "Ready" on its own.
+"""
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from engagement_desk.core.checkin import Outcome
 from engagement_desk.services.checkin import CheckInResult
+
+DEFAULT_READY_SECONDS = 5
 
 
 @dataclass(frozen=True)
@@ -30,17 +39,69 @@ LOOKS: dict[Outcome, Look] = {
     Outcome.EVENT_CANCELLED: Look("EVENT CANCELLED", "⊘", "#b71c1c", "#ffffff"),
     Outcome.EVENT_ENDED: Look("EVENT ENDED", "◷", "#37474f", "#ffffff"),
 }
-IDLE = Look("READY", "▣", "#eceff1", "#1a1a1a")
+
+
+class Notice(enum.Enum):
+    """What the banner says when it is not showing a check-in outcome."""
+
+    READY = "ready"  # waiting for the next person
+    UNDONE = "undone"  # a check-in was taken back
+    ATTENTION = "attention"  # the facilitator has something to do first
+
+
+NOTICE_LOOKS: dict[Notice, Look] = {
+    Notice.READY: Look("READY", "▣", "#eceff1", "#1a1a1a"),
+    Notice.UNDONE: Look("UNDONE", "↶", "#bbdefb", "#0d1b2a"),
+    Notice.ATTENTION: Look("ONE THING FIRST", "ℹ", "#ffffff", "#1a1a1a"),
+}
+IDLE = NOTICE_LOOKS[Notice.READY]
+READY_HEADLINE = "Ready — scan a ticket"
+READY_DETAIL = "Or type a few letters of a name in Name search."
+
+
+@dataclass(frozen=True)
+class BannerState:
+    """Everything the banner shows, so door mode can show the same thing full screen."""
+
+    look: Look
+    headline: str
+    detail: str = ""
+    needs: str = ""
+    outcome: Outcome | None = None
+    notice: Notice | None = None
+
+    @property
+    def spoken(self) -> str:
+        return ". ".join(p for p in (self.look.word, self.headline, self.detail, self.needs) if p)
+
+
+READY_STATE = BannerState(IDLE, READY_HEADLINE, READY_DETAIL, notice=Notice.READY)
+
+
+def state_for(result: CheckInResult) -> BannerState:
+    needs = ""
+    if result.outcome.admits and (result.access_needs or result.access_notes):
+        parts = list(result.access_needs) + ([result.access_notes] if result.access_notes else [])
+        needs = "ACCESS NEEDS: " + "; ".join(parts)
+    headline = result.headline + (" (scanned again)" if result.repeated else "")
+    detail = result.detail if not needs or not result.detail.startswith("Access needs") else ""
+    return BannerState(LOOKS[result.outcome], headline, detail, needs, outcome=result.outcome)
 
 
 class CheckInBanner(QFrame):
-    """Readable from two metres: a large symbol, the outcome in capitals, then the detail."""
+    """Readable from two metres: a large symbol, the outcome in capitals, then the detail.
+    Goes back to "Ready" ``ready_after`` seconds after anything else (0: never)."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    state_changed = Signal(object)  # BannerState
+
+    def __init__(
+        self, parent: QWidget | None = None, *, ready_after: float = DEFAULT_READY_SECONDS
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("checkInBanner")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setMinimumHeight(150)
+        self.setAccessibleName("Check-in result")
         self.symbol = QLabel()
         self.symbol.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.symbol.setMinimumWidth(110)
@@ -58,50 +119,78 @@ class CheckInBanner(QFrame):
         layout = QHBoxLayout(self)
         layout.addWidget(self.symbol)
         layout.addLayout(text, 1)
-        self.outcome: Outcome | None = None
-        self._apply(IDLE, "Ready to check people in", "Scan a ticket, or search for a name.", "")
+        self.ready_timer = QTimer(self)
+        self.ready_timer.setSingleShot(True)
+        self.ready_timer.timeout.connect(self.show_ready)
+        self.set_ready_after(ready_after)
+        self.state = READY_STATE
+        self._apply(READY_STATE)
+
+    @property
+    def outcome(self) -> Outcome | None:
+        return self.state.outcome
+
+    @property
+    def notice(self) -> Notice | None:
+        return self.state.notice
+
+    def set_ready_after(self, seconds: float) -> None:
+        self.ready_after = max(0.0, seconds)
+        self.ready_timer.setInterval(round(self.ready_after * 1000))
+        if not self.ready_after:
+            self.ready_timer.stop()
 
     def show_result(self, result: CheckInResult) -> None:
-        self.outcome = result.outcome
-        look = LOOKS[result.outcome]
-        needs = ""
-        if result.outcome.admits and (result.access_needs or result.access_notes):
-            parts = list(result.access_needs) + (
-                [result.access_notes] if result.access_notes else []
-            )
-            needs = "ACCESS NEEDS: " + "; ".join(parts)
-        headline = result.headline + (" (scanned again)" if result.repeated else "")
-        detail = result.detail if not needs or not result.detail.startswith("Access needs") else ""
-        self._apply(look, headline, detail, needs)
+        self.show_state(state_for(result))
 
     def show_message(self, outcome: Outcome, headline: str, detail: str) -> None:
-        self.outcome = outcome
-        self._apply(LOOKS[outcome], headline, detail, "")
+        """Words of our own in an outcome's look (a walk-in admitted at the door)."""
+        self.show_state(BannerState(LOOKS[outcome], headline, detail, outcome=outcome))
 
-    def _apply(self, look: Look, headline: str, detail: str, needs: str) -> None:
+    def show_notice(self, notice: Notice, headline: str, detail: str = "") -> None:
+        self.show_state(BannerState(NOTICE_LOOKS[notice], headline, detail, notice=notice))
+
+    def show_ready(self) -> None:
+        self.show_state(READY_STATE)
+
+    def show_state(self, state: BannerState) -> None:
+        self.state = state
+        self._apply(state)
+        if state.notice is Notice.READY or not self.ready_after:
+            self.ready_timer.stop()
+        else:
+            self.ready_timer.start()
+        self.state_changed.emit(state)
+
+    def changeEvent(self, event):  # type: ignore[no-untyped-def]
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:
+            self._apply(self.state)  # the text size was changed in Settings
+
+    def _apply(self, state: BannerState) -> None:
+        look = state.look
         base = self.font().pointSizeF()
         self.setStyleSheet(
-            f"#checkInBanner {{ background: {look.background}; border-radius: 6px; }}"
+            f"#checkInBanner {{ background: {look.background}; border-radius: 6px;"
+            f" border: 2px solid {look.foreground}; }}"
             f" #checkInBanner QLabel {{ color: {look.foreground}; }}"
         )
         self.symbol.setText(look.symbol)
         self.symbol.setStyleSheet(f"font-size: {base * 5:.0f}pt; font-weight: bold;")
         self.word.setText(look.word)
         self.word.setStyleSheet(f"font-size: {base * 2.6:.0f}pt; font-weight: bold;")
-        self.headline.setText(headline)
+        self.headline.setText(state.headline)
         self.headline.setStyleSheet(f"font-size: {base * 1.9:.0f}pt; font-weight: bold;")
-        self.detail.setText(detail)
+        self.detail.setText(state.detail)
         self.detail.setStyleSheet(f"font-size: {base * 1.3:.0f}pt;")
-        self.detail.setVisible(bool(detail))
-        self.needs.setText(needs)
+        self.detail.setVisible(bool(state.detail))
+        self.needs.setText(state.needs)
         self.needs.setStyleSheet(
             f"font-size: {base * 1.5:.0f}pt; font-weight: bold; text-decoration: underline;"
         )
-        self.needs.setVisible(bool(needs))
-        spoken = ". ".join(part for part in (look.word, headline, detail, needs) if part)
-        self.setAccessibleName("Check-in result")
-        self.setAccessibleDescription(spoken)
-        self.setToolTip(spoken)
+        self.needs.setVisible(bool(state.needs))
+        self.setAccessibleDescription(state.spoken)
+        self.setToolTip(state.spoken)
 
     def spoken_text(self) -> str:
         return self.accessibleDescription()

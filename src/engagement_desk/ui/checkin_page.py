@@ -1,13 +1,19 @@
-"""The check-in desk: the screen a facilitator lives in at the venue door."""
+"""The check-in desk: the screen a facilitator lives in at the venue door.
+
+Scans from a USB scanner are caught wherever the focus is (see ``ui/scanner.py``), Ctrl+Z
+undoes the last check-in wherever the focus is on this page, the banner goes back to
+"Ready" a few seconds after each result, and door mode (F11) shows results full screen.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QGridLayout,
     QGroupBox,
@@ -21,14 +27,16 @@ from PySide6.QtWidgets import (
 
 from engagement_desk.core.checkin import Outcome
 from engagement_desk.core.clock import to_local
+from engagement_desk.core.scanning import ScannerSettings
 from engagement_desk.services.checkin import CheckInResult, CheckInService
 from engagement_desk.services.errors import UserError
 from engagement_desk.services.events import EventService, When
 from engagement_desk.services.registrations import RegistrationService
 from engagement_desk.ui.arrivals_chart import ArrivalsChart
 from engagement_desk.ui.camera import CameraScanner
-from engagement_desk.ui.checkin_banner import CheckInBanner
+from engagement_desk.ui.checkin_banner import DEFAULT_READY_SECONDS, CheckInBanner, Notice
 from engagement_desk.ui.checkin_models import RecentCheckInsModel
+from engagement_desk.ui.door_mode import DoorModeView
 from engagement_desk.ui.people_model import PeopleTableModel
 from engagement_desk.ui.prompts import Prompter
 from engagement_desk.ui.scanner import ScannerCapture
@@ -54,6 +62,10 @@ class CheckInPage(QWidget):
         clock: Callable[[], datetime],
         sound: Callable[[Outcome], None] | None = None,
         parent: QWidget | None = None,
+        *,
+        scanner_settings: ScannerSettings | None = None,
+        ready_after: float = DEFAULT_READY_SECONDS,
+        scanner_clock: Callable[[], float] | None = None,
     ) -> None:
         super().__init__(parent)
         self._events = events
@@ -62,10 +74,13 @@ class CheckInPage(QWidget):
         self._prompter = prompter
         self._clock = clock
         self._sound = sound if sound is not None else (lambda _outcome: None)
-        self._last_check_in: str | None = None
+        self._last_check_in: tuple[str, str] | None = None  # check-in id, who
+        self._count_texts: dict[str, str] = {}
+        self.door: DoorModeView | None = None
+        self.door_full_screen = True
         self.setAccessibleName("Check-in")
 
-        self.scanner = ScannerCapture(self)
+        self.scanner = ScannerCapture(self, settings=scanner_settings, clock=scanner_clock)
         self.scanner.scanned.connect(lambda code: self.scan(code, "scanner"))
 
         self.event_choice = QComboBox()
@@ -74,7 +89,7 @@ class CheckInPage(QWidget):
         event_label = QLabel("&Event:")
         event_label.setBuddy(self.event_choice)
 
-        self.banner = CheckInBanner()
+        self.banner = CheckInBanner(ready_after=ready_after)
         self.counts: dict[str, QLabel] = {}
         counts_box = QGroupBox("Now")
         counts_layout = QGridLayout(counts_box)
@@ -131,7 +146,13 @@ class CheckInPage(QWidget):
         self.undo_selected_button = QPushButton("Undo &selected")
         self.undo_selected_button.setAccessibleName("Undo the selected check-in")
         self.undo_selected_button.clicked.connect(self.undo_selected)
-        QShortcut(QKeySequence.StandardKey.Undo, self, activated=self.undo_last)
+        self.undo_last_button.setToolTip("Ctrl+Z, wherever you are on this page")
+        self.door_button = QPushButton("&Door mode (F11)")
+        self.door_button.setObjectName("doorModeButton")
+        self.door_button.setAccessibleName("Door mode: show results full screen for the queue")
+        self.door_button.setToolTip("F11. Esc or F11 again leaves door mode.")
+        self.door_button.clicked.connect(self.open_door_mode)
+        QShortcut(QKeySequence(Qt.Key.Key_F11), self, activated=self.open_door_mode)
         self.chart = ArrivalsChart()
 
         self.camera = CameraScanner()
@@ -171,6 +192,7 @@ class CheckInPage(QWidget):
         top.addStretch(1)
         top.addWidget(event_label)
         top.addWidget(self.event_choice)
+        top.addWidget(self.door_button)
         columns = QHBoxLayout()
         columns.addLayout(left, 3)
         columns.addLayout(right, 2)
@@ -181,15 +203,45 @@ class CheckInPage(QWidget):
         layout.addLayout(columns, 1)
         self.reload_events()
 
-    # ---- the scanner is live only while this page shows --------------------
+    # ---- the scanner and Ctrl+Z are live only while this page shows ----------
 
-    def showEvent(self, event):  # type: ignore[no-untyped-def]
+    def showEvent(self, event: QShowEvent) -> None:
         self.scanner.start()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+            app.installEventFilter(self)  # after the scanner, so it sees Ctrl+Z first
         super().showEvent(event)
 
-    def hideEvent(self, event):  # type: ignore[no-untyped-def]
+    def hideEvent(self, event: QHideEvent) -> None:
         self.scanner.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        if self.door is not None and not event.spontaneous():
+            self.door.close()
         super().hideEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Ctrl+Z undoes the last check-in whatever has focus on this page. A line edit
+        claims Undo for its own typing (it accepts the shortcut override), so the key is
+        taken here before it gets there."""
+        kind = event.type()
+        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            return False
+        if not isinstance(event, QKeyEvent) or not event.matches(QKeySequence.StandardKey.Undo):
+            return False
+        if not isinstance(watched, QWidget) or not self._is_on_this_page(watched):
+            return False
+        if kind == QEvent.Type.ShortcutOverride:
+            event.accept()  # no shortcut elsewhere takes it: the key press comes here
+        else:
+            self.undo_last()
+        return True
+
+    def _is_on_this_page(self, widget: QWidget) -> bool:
+        window = widget.window()
+        return window is self.window() or (self.door is not None and window is self.door)
 
     # ---- events ------------------------------------------------------------
 
@@ -238,8 +290,8 @@ class CheckInPage(QWidget):
     def scan(self, code: str, method: str = "scanner") -> CheckInResult | None:
         event_id = self.event_id()
         if event_id is None:
-            self.banner.show_message(
-                Outcome.NOT_RECOGNISED, "No event chosen", "Choose the event at this door first."
+            self.banner.show_notice(
+                Notice.ATTENTION, "No event chosen", "Choose the event at this door first."
             )
             return None
         result = self._check_in.scan(event_id, code, method)
@@ -259,8 +311,8 @@ class CheckInPage(QWidget):
         if not rows and self.found.rowCount() == 1:
             rows = [self.found.index(0, 0)]
         if not rows:
-            self.banner.show_message(
-                Outcome.NOT_RECOGNISED,
+            self.banner.show_notice(
+                Notice.ATTENTION,
                 "Choose a person",
                 "Pick the person in the list below the name search, then check them in.",
             )
@@ -301,8 +353,8 @@ class CheckInPage(QWidget):
         self.banner.show_result(result)
         self.banner.repaint()
         self._sound(result.outcome)
-        if result.outcome.admits and not result.repeated:
-            self._last_check_in = result.check_in_id
+        if result.outcome.admits and not result.repeated and result.check_in_id:
+            self._last_check_in = (result.check_in_id, result.person_name)
             self.refresh()
             self.checked_in.emit()
         self.result_shown.emit(result)
@@ -311,31 +363,69 @@ class CheckInPage(QWidget):
 
     def undo_last(self) -> None:
         if self._last_check_in is None:
-            self.banner.show_message(
-                Outcome.NOT_RECOGNISED,
+            self.banner.show_notice(
+                Notice.ATTENTION,
                 "Nothing to undo",
                 "No check-in has been made on this laptop since the desk opened.",
             )
             return
-        self._undo(self._last_check_in)
-        self._last_check_in = None
+        check_in_id, name = self._last_check_in
+        if self._undo(check_in_id, name):
+            self._last_check_in = None
 
     def undo_selected(self) -> None:
         rows = self.recent_table.selectionModel().selectedRows()
         if rows:
-            self._undo(self.recent.row_at(rows[0].row()).check_in_id)
+            row = self.recent.row_at(rows[0].row())
+            self._undo(row.check_in_id, row.person_name)
 
-    def _undo(self, check_in_id: str) -> None:
+    def _undo(self, check_in_id: str, name: str) -> bool:
+        name = self._name_in_recent(check_in_id) or name
         try:
             self._check_in.undo(check_in_id)
         except UserError as exc:
             self._prompter.warn(self, "Undo check-in", str(exc))
-            return
-        self.banner.show_message(
-            Outcome.ALREADY_CHECKED_IN, "Check-in undone", "They are back on the list to arrive."
+            return False
+        if self._last_check_in is not None and self._last_check_in[0] == check_in_id:
+            self._last_check_in = None
+        self.banner.show_notice(
+            Notice.UNDONE,
+            f"{name} is back on the list" if name else "Back on the list",
+            "Their check-in was taken back. Scan their ticket again when they arrive.",
         )
         self.refresh()
         self.checked_in.emit()
+        return True
+
+    def _name_in_recent(self, check_in_id: str) -> str:
+        for n in range(self.recent.rowCount()):
+            row = self.recent.row_at(n)
+            if row.check_in_id == check_in_id:
+                return row.person_name
+        return ""
+
+    # ---- door mode ---------------------------------------------------------------
+
+    def open_door_mode(self) -> DoorModeView:
+        """Results full screen for the queue; F11 again or Escape leaves."""
+        if self.door is not None and self.door.isVisible():
+            self.door.close()
+            return self.door
+        if self.door is None:
+            self.door = DoorModeView(self)
+            self.banner.state_changed.connect(self.door.show_state)
+        door = self.door
+        door.set_event_title(self.event_choice.currentText())
+        door.set_counts(self._count_texts)
+        door.show_state(self.banner.state)
+        if self.door_full_screen:
+            door.showFullScreen()
+        else:
+            door.show()
+        door.raise_()
+        door.activateWindow()
+        door.setFocus()
+        return door
 
     # ---- reading ---------------------------------------------------------------
 
@@ -344,8 +434,10 @@ class CheckInPage(QWidget):
         if event_id is None:
             for label in self.counts.values():
                 label.setText("–")
+            self._count_texts = {key: "–" for key in self.counts}
             self.recent.set_rows([])
             self.chart.set_arrivals([])
+            self._update_door()
             return
         counts = self._check_in.counts(event_id)
         values = {
@@ -359,9 +451,24 @@ class CheckInPage(QWidget):
             text = "No limit" if value is None else str(value)
             self.counts[key].setText(text)
             self.counts[key].setAccessibleDescription(text)
+            self._count_texts[key] = text
+        self._update_door()
         self.recent.set_rows(self._check_in.recent(event_id))
         self.chart.set_arrivals(self._check_in.arrivals(event_id))
         self.refresh_search()
+
+    def _update_door(self) -> None:
+        if self.door is not None:
+            self.door.set_counts(self._count_texts)
+            self.door.set_event_title(self.event_choice.currentText())
+
+    # ---- settings --------------------------------------------------------------
+
+    def set_scanner_settings(self, settings: ScannerSettings) -> None:
+        self.scanner.set_settings(settings)
+
+    def set_ready_after(self, seconds: float) -> None:
+        self.banner.set_ready_after(seconds)
 
     def refresh_search(self) -> None:
         event_id = self.event_id()

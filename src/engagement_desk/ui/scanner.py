@@ -1,57 +1,148 @@
-"""USB keyboard-wedge scanners: a fast burst of characters ending in Enter, caught app-wide.
+"""USB keyboard-wedge scanners: a fast burst of keys ending in Enter, caught app-wide.
 
-A scanner "types" a whole code in a few milliseconds and presses Enter. While installed,
-this filter holds printable key presses for a moment: if they keep coming faster than a
-person can type and end in Enter, they become one ``scanned`` code and never reach the
-focused field; otherwise they are handed on to the field unchanged (a person typing sees
-their letters after a delay of a few tens of milliseconds).
+A scanner "types" a whole code in a few milliseconds and presses Enter (or Tab, or a suffix
+it was set up to send), pressing Shift before every capital on the way. While installed,
+this filter holds back key presses and releases going to the window it serves (and the
+dialogs and windows opened from it) for a moment. ``core.scanning.BurstClassifier`` decides:
+a burst that keeps coming faster than a person types and ends in a terminator becomes one
+``scanned`` code and none of its keys (not even their releases) reach the focused widget;
+anything else is handed on to where it was going, in order and unchanged (a person typing
+sees their letters after a few tens of milliseconds).
+
+Key events reach an application filter once per widget they are offered to (the focused
+widget, then its parents if it ignores them). The classifier decides on the first widget
+only: everything it holds or drops stops there, and whatever it lets through is, by then,
+a key it would let through again, so offering it to the parents changes nothing.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
-ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-BLOCKING_MODIFIERS = (
-    Qt.KeyboardModifier.ControlModifier
-    | Qt.KeyboardModifier.AltModifier
-    | Qt.KeyboardModifier.MetaModifier
+from engagement_desk.core.scanning import (
+    Action,
+    BurstClassifier,
+    KeyStroke,
+    ScannerSettings,
+    key_role,
 )
+
+Key = Qt.Key
+TERMINATOR_KEYS = frozenset({Key.Key_Return, Key.Key_Enter, Key.Key_Tab})
+# Keys that change what the next key means and type nothing themselves.
+MODIFIER_KEYS = frozenset(
+    {
+        Key.Key_Shift,
+        Key.Key_Control,
+        Key.Key_Alt,
+        Key.Key_AltGr,
+        Key.Key_Meta,
+        Key.Key_CapsLock,
+        Key.Key_NumLock,
+        Key.Key_Super_L,
+        Key.Key_Super_R,
+        Key.Key_Hyper_L,
+        Key.Key_Hyper_R,
+        Key.Key_Mode_switch,
+    }
+)
+KEY_EVENTS = (QEvent.Type.KeyPress, QEvent.Type.KeyRelease)
+# The timer that hands held keys back once the keyboard goes quiet: a little longer than the
+# classifier's gap, so a scanner's last key before Enter is never handed back early.
+TIMER_SLACK_MS = 30
 
 
 @dataclass
 class _HeldKey:
-    receiver: QObject
-    key: int
-    modifiers: Qt.KeyboardModifier
-    text: str
+    receiver: QWidget
+    event: QKeyEvent
+
+
+def copy_key_event(event: QKeyEvent) -> QKeyEvent:
+    """A key event of our own with everything the original carried (its modifiers too)."""
+    return QKeyEvent(
+        event.type(),
+        event.key(),
+        event.modifiers(),
+        event.nativeScanCode(),
+        event.nativeVirtualKey(),
+        event.nativeModifiers(),
+        event.text(),
+        event.isAutoRepeat(),
+        event.count(),
+    )
+
+
+def stroke_for(event: QKeyEvent, at: float) -> KeyStroke:
+    modifiers = event.modifiers()
+    key = event.key()
+    role = key_role(
+        event.text(),
+        modifier_key=key in MODIFIER_KEYS,
+        terminator_key=key in TERMINATOR_KEYS,
+        control=bool(modifiers & Qt.KeyboardModifier.ControlModifier),
+        alt=bool(modifiers & Qt.KeyboardModifier.AltModifier),
+        meta=bool(modifiers & Qt.KeyboardModifier.MetaModifier),
+    )
+    return KeyStroke(
+        key=int(key),
+        role=role,
+        at=at,
+        text=event.text(),
+        press=event.type() == QEvent.Type.KeyPress,
+        auto_repeat=event.isAutoRepeat(),
+    )
 
 
 class ScannerCapture(QObject):
-    """Install with ``start()`` while the check-in desk is showing; ``stop()`` when it hides."""
+    """Catches scans for ``parent``'s window and the windows opened from it. Install with
+    ``start()`` while that screen is showing and ``stop()`` when it hides.
+
+    ``clock`` (seconds) is for tests; by default a key's time is the time the window system
+    stamped on it, so a busy moment on this laptop never splits a burst in two.
+    """
 
     scanned = Signal(str)
 
     def __init__(
-        self, parent: QObject | None = None, *, max_gap_ms: int = 40, min_length: int = 6
+        self,
+        parent: QWidget,
+        *,
+        settings: ScannerSettings | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         super().__init__(parent)
-        self.max_gap = max_gap_ms / 1000
-        self.min_length = min_length
+        self._scope = parent
+        self._clock = clock
+        self._classifier = BurstClassifier(settings)
         self._held: list[_HeldKey] = []
-        self._last = 0.0
         self._replaying = False
         self._active = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(max_gap_ms + 10)
         self._timer.timeout.connect(self.release_held_keys)
+        self._set_timer_interval()
+
+    # ---- settings and switching on/off -------------------------------------------------
+
+    @property
+    def settings(self) -> ScannerSettings:
+        return self._classifier.settings
+
+    def set_settings(self, settings: ScannerSettings) -> None:
+        self.release_held_keys()
+        self._classifier = BurstClassifier(settings)
+        self._set_timer_interval()
+
+    def _set_timer_interval(self) -> None:
+        self._timer.setInterval(self._classifier.settings.max_gap_ms + TIMER_SLACK_MS)
 
     def start(self) -> None:
         app = QApplication.instance()
@@ -70,46 +161,72 @@ class ScannerCapture(QObject):
     def active(self) -> bool:
         return self._active
 
+    # ---- the filter ----------------------------------------------------------------------
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if self._replaying or event.type() != QEvent.Type.KeyPress:
+        if self._replaying or event.type() not in KEY_EVENTS:
+            return False
+        # The window-system window sees a key first and passes it to the focused widget:
+        # decide there, once, where the key is really going.
+        if not isinstance(watched, QWidget) or not self._in_scope(watched):
             return False
         assert isinstance(event, QKeyEvent)
-        now = time.monotonic()
-        key = event.key()
-        if key in ENTER_KEYS:
-            if (
-                self._held
-                and now - self._last <= self.max_gap
-                and len(self._held) >= self.min_length
-            ):
-                code = "".join(h.text for h in self._held)
-                self._held.clear()
-                self._timer.stop()
-                self.scanned.emit(code)
+        decision = self._classifier.feed(stroke_for(event, self._time_of(event)))
+        action = decision.action
+        if action is Action.PASS:
+            return False
+        if action is Action.RELEASE:
+            self.release_held_keys()
+            return False
+        if action is Action.RELEASE_AND_HOLD:
+            self._replay()
+        if action in (Action.HOLD, Action.RELEASE_AND_HOLD):
+            self._held.append(_HeldKey(watched, copy_key_event(event)))
+            self._timer.start()
+            return True
+        if action is Action.SCAN:
+            self._timer.stop()
+            self._held.clear()
+            self.scanned.emit(decision.code)
+        return True  # SCAN or SWALLOW: this key is part of a scan
+
+    def _in_scope(self, widget: QWidget) -> bool:
+        """Is the key going to the scope's window, or a dialog or window opened from it?"""
+        if not shiboken6.isValid(self._scope):
+            return False
+        home = self._scope.window()
+        current: QWidget | None = widget
+        while current is not None:
+            top = current.window()
+            if top is home:
                 return True
-            self.release_held_keys()
-            return False
-        text = event.text()
-        printable = len(text) == 1 and text.isprintable()
-        if not printable or event.modifiers() & BLOCKING_MODIFIERS or event.isAutoRepeat():
-            self.release_held_keys()
-            return False
-        if self._held and now - self._last > self.max_gap:
-            self.release_held_keys()
-        self._held.append(_HeldKey(watched, key, event.modifiers(), text))
-        self._last = now
-        self._timer.start()
-        return True
+            current = top.parentWidget()
+        return False
+
+    def _time_of(self, event: QKeyEvent) -> float:
+        if self._clock is not None:
+            return self._clock()
+        stamp = event.timestamp()
+        return stamp / 1000 if stamp else time.monotonic()
+
+    # ---- handing keys back -----------------------------------------------------------------
 
     def release_held_keys(self) -> None:
         """Hand held keys on to where they were going: this was a person typing."""
         self._timer.stop()
+        self._classifier.flush()
+        self._replay()
+
+    def _replay(self) -> None:
         held, self._held = self._held, []
         self._replaying = True
         try:
             for item in held:
                 if shiboken6.isValid(item.receiver):
-                    press = QKeyEvent(QEvent.Type.KeyPress, item.key, item.modifiers, item.text)
-                    QApplication.sendEvent(item.receiver, press)
+                    QApplication.sendEvent(item.receiver, item.event)
         finally:
             self._replaying = False
+
+    @property
+    def holding(self) -> bool:
+        return bool(self._held)
