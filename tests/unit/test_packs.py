@@ -14,7 +14,15 @@ from engagement_desk.bootstrap import Desk, open_desk
 from engagement_desk.core.checkin import Outcome
 from engagement_desk.core.packing import PackKind, open_sealed, seal
 from engagement_desk.core.people import PersonDraft
-from engagement_desk.db.models import CheckIn, Comment, Person, Programme, Registration, Tally
+from engagement_desk.db.models import (
+    AuditEntry,
+    CheckIn,
+    Comment,
+    Person,
+    Programme,
+    Registration,
+    Tally,
+)
 from engagement_desk.paths import AppPaths
 from engagement_desk.services.errors import UserError
 from engagement_desk.services.tickets import CANNOT_MINT
@@ -319,3 +327,55 @@ def test_an_unknown_format_version_is_refused_plainly(desk: Desk, kind: PackKind
             desk.packs.import_pack(data, PASSPHRASE)
         else:
             desk.packs.open_bundle(data, PASSPHRASE)
+
+
+def test_one_ticket_admitted_on_two_laptops_counts_once_whatever_the_merge_order(
+    desk: Desk, venue: Desk, tmp_path: Path, clock: FakeClock
+) -> None:
+    """A forwarded screenshot of a ticket at two doors that could not see each other: both
+    laptops admitted it. Merged, the earliest check-in counts and the other is set aside as
+    undone, in either order, and the audit log says so."""
+    event_id, jo_code, _ = office_event(desk)
+    pack = desk.packs.export_pack(event_id, PASSPHRASE).data
+    second = open_desk(AppPaths(tmp_path / "door-2").ensure(), clock=clock)
+    try:
+        venue.packs.import_pack(pack, PASSPHRASE)
+        second.packs.import_pack(pack, PASSPHRASE)
+        first_in = venue.check_in.scan(event_id, jo_code)
+        clock.advance(minutes=4)
+        later_in = second.check_in.scan(event_id, jo_code)
+        assert first_in.outcome is later_in.outcome is Outcome.ADMITTED
+        bundles = [
+            venue.packs.export_bundle(PASSPHRASE).data,
+            second.packs.export_bundle(PASSPHRASE).data,
+        ]
+    finally:
+        second.close()
+
+    outcomes = []
+    for order, home in ((bundles, "office-a"), (bundles[::-1], "office-b")):
+        office = open_desk(AppPaths(tmp_path / home).ensure(), clock=clock)
+        try:
+            office.packs.import_pack(pack, PASSPHRASE)
+            merged = [
+                office.packs.merge_bundle(office.packs.open_bundle(b, PASSPHRASE)) for b in order
+            ]
+            assert sum(m.second_admissions for m in merged) == 1
+            with office.db.session() as s:
+                rows = {
+                    c.id: c.undone_at
+                    for c in s.scalars(select(CheckIn).where(CheckIn.event_id == event_id))
+                }
+                audit = s.scalars(
+                    select(AuditEntry.entity_id).where(
+                        AuditEntry.action == "second admission set aside"
+                    )
+                ).all()
+            outcomes.append(rows)
+            assert rows[first_in.check_in_id] is None  # the earliest counts
+            assert rows[later_in.check_in_id] is not None
+            assert audit == [later_in.check_in_id]
+            assert office.check_in.counts(event_id).checked_in == 1
+        finally:
+            office.close()
+    assert outcomes[0] == outcomes[1]

@@ -173,6 +173,12 @@ def _bundle_merge(desk: Desk, args: argparse.Namespace) -> int:
             print("  Nothing new: this bundle was merged before.")
         if result.undo_updated:
             print(f"  {plural(result.undo_updated, 'check-in')} marked as undone.")
+        if result.second_admissions:
+            print(
+                f"  {plural(result.second_admissions, 'ticket')} had also been admitted on "
+                "another laptop: the earliest check-in counts, the later ones were set aside "
+                "as undone (see the audit log)."
+            )
         if result.linked_to_office_tickets:
             print(
                 f"  {plural(result.linked_to_office_tickets, 'ticket')} scanned at the door "
@@ -203,6 +209,7 @@ def _as_json(path: Path, result: MergeResult) -> dict[str, Any]:
         "added": result.added,
         "already_here": result.already_here,
         "undo_updated": result.undo_updated,
+        "second_admissions": result.second_admissions,
         "linked_to_office_tickets": result.linked_to_office_tickets,
         "unlinked_people": result.unlinked_people,
         "same_person_twice": [

@@ -169,6 +169,8 @@ class MergeResult:
     added: dict[str, int] = field(default_factory=dict)
     already_here: dict[str, int] = field(default_factory=dict)
     undo_updated: int = 0
+    # One ticket admitted on two laptops: the later check-ins, set aside as undone.
+    second_admissions: int = 0
     linked_to_office_tickets: int = 0  # door registrations for tickets the office already had
     unlinked_people: int = 0  # registrations whose person was erased here meanwhile
     same_person_twice: list[SamePersonTwice] = field(default_factory=list)
@@ -554,7 +556,55 @@ class PackService:
                     )
                 )
                 result.undo_updated += 1
+        self._one_admission_per_ticket(s, result, check_ins, set(here))
         self._add(s, result, "check_ins", check_ins)
+
+    def _one_admission_per_ticket(
+        self,
+        s: Session,
+        result: MergeResult,
+        check_ins: list[dict[str, Any]],
+        already_here: set[str],
+    ) -> None:
+        """Two laptops admitted one ticket while apart: the earliest check-in stays live and
+        the others are set aside as undone at their own moment, by the laptop that made
+        them (so merging in any order gives the same data), each with an audit entry."""
+        arriving = [c for c in check_ins if c["undone_at"] is None and c["id"] not in already_here]
+        if not arriving:
+            return
+        live: dict[str, list[tuple[datetime, str, dict[str, Any] | None, str]]] = {}
+        for c in arriving:
+            live.setdefault(c["registration_id"], []).append(
+                (c["checked_in_at"], c["id"], c, c["device_id"])
+            )
+        for row in s.execute(
+            select(
+                CheckIn.registration_id, CheckIn.checked_in_at, CheckIn.id, CheckIn.device_id
+            ).where(CheckIn.registration_id.in_(live), CheckIn.undone_at.is_(None))
+        ):
+            live[row.registration_id].append((row.checked_in_at, row.id, None, row.device_id))
+        for registration_id, admissions in live.items():
+            admissions.sort(key=lambda a: (a[0], a[1]))
+            kept = admissions[0][1]
+            for at, check_in_id, arriving_row, device_id in admissions[1:]:
+                if arriving_row is not None:
+                    arriving_row["undone_at"] = at
+                    arriving_row["undone_by_device"] = device_id
+                else:
+                    s.execute(
+                        update(CheckIn)
+                        .where(CheckIn.id == check_in_id)
+                        .values(undone_at=at, undone_by_device=device_id)
+                    )
+                audit.record(
+                    s,
+                    self._device.id,
+                    "second admission set aside",
+                    "check_in",
+                    check_in_id,
+                    f"registration {registration_id} was also admitted earlier ({kept})",
+                )
+                result.second_admissions += 1
 
     def _add(
         self, s: Session, result: MergeResult, kind: str, items: list[dict[str, Any]]
