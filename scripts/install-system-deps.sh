@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Debian packages Qt needs on a bare machine (offscreen and real windows),
 # Qt Multimedia's audio library, poppler for looking at PDFs, PostgreSQL for
-# the shared-server tests, and python3-venv. Installs only what is missing.
+# the shared-server tests, the X programs the desktop tests drive the real app
+# with (Xvfb, openbox, xdotool, ImageMagick's import, xclip, xprop), and
+# python3-venv. Installs only what is missing.
 set -euo pipefail
 packages=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
           libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
           libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0 libxcb-xkb1
           libnss3 libpulse0 libasound2 poppler-utils xvfb xauth
+          openbox xdotool imagemagick xclip x11-utils
           postgresql)
 if ! command -v dpkg >/dev/null 2>&1; then
   echo "Not a Debian-like system: install Qt's runtime libraries yourself." >&2
