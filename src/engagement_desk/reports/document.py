@@ -16,22 +16,18 @@ import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.graphics import renderPDF
-from reportlab.graphics.shapes import Drawing, Line, Rect, String
+from reportlab.graphics.shapes import Drawing, Line, Rect
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.lib.utils import simpleSplit
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     PageBreak,
-    Paragraph,
     SimpleDocTemplate,
     Spacer,
     Table,
@@ -52,6 +48,16 @@ from engagement_desk.reports.content import (
 )
 from engagement_desk.reports.content import Table as TableBlock
 from engagement_desk.reports.fonts import BOLD, FAMILY, register_fonts
+from engagement_desk.reports.scripts import (
+    ScriptParagraph,
+    draw_text,
+    graphic_strings,
+    is_plain,
+    lines_markup,
+    markup,
+    split_lines,
+    text_width,
+)
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 20 * mm
@@ -142,7 +148,7 @@ def render_pdf(report: Report, *, large_print: bool = False) -> bytes:
     leads = _leads(report.blocks)
     for block, lead in zip(report.blocks, leads, strict=True):
         if isinstance(block, Text) and lead:
-            story.append(Paragraph(_text(block.text), styles[f"{block.kind}_lead"]))
+            story.append(_para(block.text, styles[f"{block.kind}_lead"]))
         else:
             story += _flowables(block, styles, look)
     document.build(
@@ -287,9 +293,10 @@ def _styles(look: Look) -> dict[str, ParagraphStyle]:
     return styles
 
 
-def _text(value: str) -> str:
-    """Escaped for reportlab's mini-markup, with line breaks kept."""
-    return "<br/>".join(escape(line) for line in value.split("\n"))
+def _para(value: str, style: ParagraphStyle, **kwargs: Any) -> ScriptParagraph:
+    """A paragraph of ``value`` in ``style``: escaped, line breaks kept, and characters the
+    style's font lacks set in a fallback font."""
+    return ScriptParagraph(lines_markup(value, style.fontName), style, **kwargs)
 
 
 # ---- blocks to flowables -----------------------------------------------------------------
@@ -299,7 +306,7 @@ def _flowables(block: Block, styles: dict[str, ParagraphStyle], look: Look) -> l
     if isinstance(block, Heading):
         return [_HeadingParagraph(block.text, block.level, styles[f"h{min(block.level, 4)}"])]
     if isinstance(block, Text):
-        return [Paragraph(_text(block.text), styles[block.kind])]
+        return [_para(block.text, styles[block.kind])]
     if isinstance(block, Bullets):
         return _bullets(block.items, styles)
     if isinstance(block, TableBlock):
@@ -317,8 +324,8 @@ def _title_page(page: TitlePage, styles: dict[str, ParagraphStyle], look: Look) 
     facts = Table(
         [
             [
-                Paragraph(escape(label), styles["cell_head"]),
-                Paragraph(_text(value), styles["cell"]),
+                _para(label, styles["cell_head"]),
+                _para(value, styles["cell"]),
             ]
             for label, value in page.facts
         ],
@@ -338,14 +345,14 @@ def _title_page(page: TitlePage, styles: dict[str, ParagraphStyle], look: Look) 
         )
     )
     return [
-        Paragraph(escape(page.kicker), styles["kicker"]),
+        _para(page.kicker, styles["kicker"]),
         _HeadingParagraph(page.title, 1, styles["h1"]),
         Spacer(1, look.body),
         facts,
-        Paragraph(escape(page.prepared_for), styles["prepared"]),
-        Paragraph(escape(page.generated), styles["body"]),
+        _para(page.prepared_for, styles["prepared"]),
+        _para(page.generated, styles["body"]),
         Spacer(1, look.body * 2),
-        Paragraph(escape(page.notice), styles["note"]),
+        _para(page.notice, styles["note"]),
         PageBreak(),
     ]
 
@@ -353,7 +360,7 @@ def _title_page(page: TitlePage, styles: dict[str, ParagraphStyle], look: Look) 
 def _bullets(items: Sequence[str], styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     # Paragraphs with bullets rather than a ListFlowable: a heading keeps with a paragraph,
     # but not with a list (platypus will not put a container in a keep-together group).
-    return [Paragraph(_text(item), styles["bullet"], bulletText="•") for item in items]
+    return [_para(item, styles["bullet"], bulletText="•") for item in items]
 
 
 def _table(block: TableBlock, styles: dict[str, ParagraphStyle], look: Look) -> list[Any]:
@@ -361,19 +368,21 @@ def _table(block: TableBlock, styles: dict[str, ParagraphStyle], look: Look) -> 
     padding = look.table * 0.35
     room = [width - 2 * padding * 1.2 - 1 for width in widths]
 
-    def row(values: Sequence[str], kind: str) -> list[Paragraph | str]:
+    def row(values: Sequence[str], kind: str) -> list[ScriptParagraph | str]:
         """A cell that fits its column on its own lines is a plain string, drawn in the
         table's font (set below); only a cell that must wrap becomes a Paragraph, which
         costs far more to lay out."""
         font = FAMILY if kind == "cell" else BOLD
-        cells: list[Paragraph | str] = []
+        cells: list[ScriptParagraph | str] = []
         for index, (value, column) in enumerate(zip(values, block.columns, strict=False)):
             lines = value.split("\n")
-            if all(stringWidth(line, font, look.table) <= room[index] for line in lines):
+            if is_plain(value, font) and all(
+                text_width(line, font, look.table) <= room[index] for line in lines
+            ):
                 cells.append(value)
                 continue
             name = kind if index == 0 or not column.numeric else f"{kind}_number"
-            cells.append(Paragraph(_text(value), styles[name]))
+            cells.append(_para(value, styles[name]))
         return cells
 
     data = [row([c.name for c in block.columns], "cell_head")]
@@ -406,11 +415,11 @@ def _table(block: TableBlock, styles: dict[str, ParagraphStyle], look: Look) -> 
         commands.append(("LINEABOVE", (0, last), (-1, last), 1.2, HEADING))
         commands.append(("FONT", (0, last), (-1, last), BOLD, look.table, look.table * 1.3))
     table.setStyle(TableStyle(commands))
-    parts: list[Any] = [Paragraph(escape(block.caption), styles["caption"]), table]
+    parts: list[Any] = [_para(block.caption, styles["caption"]), table]
     if block.note:
         # A short table and its note stay on one page (the heading and caption come too).
         table.keepWithNext = len(data) <= KEEP_TOGETHER_ROWS
-        parts.append(Paragraph(_text(block.note), styles["table_note"]))
+        parts.append(_para(block.note, styles["table_note"]))
     return [*parts, Spacer(1, look.body * 0.6)]
 
 
@@ -423,14 +432,14 @@ def _column_widths(block: TableBlock, look: Look) -> list[float]:
     shortest: list[float] = []  # the longest word
     natural: list[float] = []  # number columns: the longest line
     for index, column in enumerate(block.columns):
-        words = [stringWidth(w, BOLD, look.table) for w in column.name.split()]
+        words = [text_width(w, BOLD, look.table) for w in column.name.split()]
         lines = list(words)
         for row in rows:
             if index >= len(row):
                 continue
             font = BOLD if row is block.total else FAMILY
-            words += [stringWidth(w, font, look.table) for w in row[index].split()]
-            lines += [stringWidth(line, font, look.table) for line in row[index].split("\n")]
+            words += [text_width(w, font, look.table) for w in row[index].split()]
+            lines += [text_width(line, font, look.table) for line in row[index].split("\n")]
         shortest.append(max(words, default=0.0) + padding)
         natural.append(max(lines, default=0.0) + padding)
     fixed = {i: natural[i] for i, c in enumerate(block.columns) if c.numeric}
@@ -457,7 +466,7 @@ def _column_widths(block: TableBlock, look: Look) -> list[float]:
 
 
 def _quote(text: str, styles: dict[str, ParagraphStyle], look: Look) -> list[Flowable]:
-    box = Table([[Paragraph(escape(f"“{text}”"), styles["quote"])]], colWidths=[CONTENT_WIDTH])
+    box = Table([[_para(f"“{text}”", styles["quote"])]], colWidths=[CONTENT_WIDTH])
     box.setStyle(
         TableStyle(
             [
@@ -474,11 +483,11 @@ def _quote(text: str, styles: dict[str, ParagraphStyle], look: Look) -> list[Flo
 
 def _entry(entry: Entry, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
     """The item in bold and its details under it, kept together on one page."""
-    parts: list[Any] = [Paragraph(_text(entry.text), styles["entry"])]
+    parts: list[Any] = [_para(entry.text, styles["entry"])]
     last = len(entry.details) - 1
     parts += [
-        Paragraph(
-            f"<b>{escape(label)}:</b> {_text(value)}",
+        ScriptParagraph(
+            f"<b>{markup(label, BOLD)}:</b> {lines_markup(value)}",
             styles["detail" if index == last else "detail_lead"],
         )
         for index, (label, value) in enumerate(entry.details)
@@ -492,9 +501,9 @@ def _entry(entry: Entry, styles: dict[str, ParagraphStyle]) -> list[Flowable]:
 
 def _chart(chart: BarChart, styles: dict[str, ParagraphStyle], look: Look) -> list[Any]:
     return [
-        Paragraph(escape(chart.title), styles["caption"]),
+        _para(chart.title, styles["caption"]),
         _ChartFlowable(_bar_drawing(chart, look)),
-        Paragraph(escape(chart.description), styles["table_note"]),
+        _para(chart.description, styles["table_note"]),
     ]
 
 
@@ -527,13 +536,13 @@ def _bar_drawing(chart: BarChart, look: Look) -> Drawing:
     width = CONTENT_WIDTH
     axis = 2.0
     texts = [bar.text for bar in chart.bars]
-    widest_text = max((stringWidth(t, FAMILY, size) for t in texts), default=0.0)
+    widest_text = max((text_width(t, FAMILY, size) for t in texts), default=0.0)
     longest = max(width - axis - widest_text - size * 0.8, width * 0.3)
     top = max((bar.value for bar in chart.bars), default=0.0)
     labelled = []
     for bar in chart.bars:
-        place_width = stringWidth(bar.place, BOLD, size) + size * 0.6
-        lines = simpleSplit(bar.label, FAMILY, size, width - place_width) or [""]
+        place_width = text_width(bar.place, BOLD, size) + size * 0.6
+        lines = split_lines(bar.label, FAMILY, size, width - place_width) or [""]
         labelled.append((bar, place_width, lines))
     height = sum(len(lines) * line + thickness + gap for _, _, lines in labelled) + size * 0.3
     # Without an initial font the renderer sets Helvetica 10 pt before the first string.
@@ -543,35 +552,27 @@ def _bar_drawing(chart: BarChart, look: Look) -> Drawing:
         for index, text in enumerate(lines):
             y -= line
             if index == 0:
-                drawing.add(
-                    String(
-                        0, y + size * 0.25, bar.place, fontName=BOLD, fontSize=size, fillColor=INK
-                    )
-                )
-            drawing.add(
-                String(
-                    place_width,
-                    y + size * 0.25,
-                    text,
-                    fontName=FAMILY,
-                    fontSize=size,
-                    fillColor=INK,
-                )
-            )
+                for shape in graphic_strings(
+                    0, y + size * 0.25, bar.place, BOLD, size, fillColor=INK
+                ):
+                    drawing.add(shape)
+            for shape in graphic_strings(
+                place_width, y + size * 0.25, text, FAMILY, size, fillColor=INK
+            ):
+                drawing.add(shape)
         y -= thickness
         length = longest * bar.value / top if top > 0 else 0.0
         if length > 0:
             drawing.add(Rect(axis, y, max(length, 1.5), thickness, fillColor=BAR, strokeColor=None))
-        drawing.add(
-            String(
-                axis + length + size * 0.4,
-                y + thickness / 2 - size * 0.35,
-                bar.text,
-                fontName=FAMILY,
-                fontSize=size,
-                fillColor=INK,
-            )
-        )
+        for shape in graphic_strings(
+            axis + length + size * 0.4,
+            y + thickness / 2 - size * 0.35,
+            bar.text,
+            FAMILY,
+            size,
+            fillColor=INK,
+        ):
+            drawing.add(shape)
         drawing.add(Line(0, y - gap * 0.3, 0, y + thickness + gap * 0.3, strokeColor=RULE))
         y -= gap
     return drawing
@@ -580,11 +581,11 @@ def _bar_drawing(chart: BarChart, look: Look) -> Drawing:
 # ---- the document, its headings and its footer --------------------------------------------
 
 
-class _HeadingParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no type hints
+class _HeadingParagraph(ScriptParagraph):
     """A heading that becomes a bookmark in the PDF's outline."""
 
     def __init__(self, text: str, level: int, style: ParagraphStyle) -> None:
-        super().__init__(escape(text), style)
+        super().__init__(markup(text, style.fontName), style)
         self.outline_text = text
         self.outline_level = max(level - 2, 0)  # the title and sections at the top level
 
@@ -661,19 +662,19 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type hi
         left, right = MARGIN, PAGE_WIDTH - MARGIN
         baseline = MARGIN * 0.75
         step = size * 1.3
-        room = right - left - stringWidth(number, FAMILY, size) - size
+        room = right - left - text_width(number, FAMILY, size) - size
         one_line = f"{self.footer_programme} · {self.footer_generated}"
-        if stringWidth(one_line, FAMILY, size) <= room:
+        if text_width(one_line, FAMILY, size) <= room:
             lines = [one_line]
         else:
             lines = [self.footer_generated]
-            lines += reversed(simpleSplit(self.footer_programme, FAMILY, size, right - left))
+            lines += reversed(split_lines(self.footer_programme, FAMILY, size, right - left))
         self.saveState()
         self.setFont(FAMILY, size)
         self.setFillColor(INK)
-        self.drawRightString(right, baseline, number)
+        draw_text(self, right, baseline, number, FAMILY, size, "end")
         for index, text in enumerate(lines):
-            self.drawString(left, baseline + index * step, text)
+            draw_text(self, left, baseline + index * step, text, FAMILY, size)
         rule = baseline + (len(lines) - 1) * step + size * 1.15
         self.setStrokeColor(RULE)
         self.setLineWidth(0.5)

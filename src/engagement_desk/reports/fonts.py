@@ -1,4 +1,8 @@
-"""The legible font shipped with the app (Atkinson Hyperlegible, OFL), registered once."""
+"""The legible font shipped with the app (Atkinson Hyperlegible, OFL), registered once.
+
+Atkinson Hyperlegible covers Latin, Polish included. Characters it lacks (Arabic, Urdu,
+Chinese, emoji...) are set in the fallback fonts of ``reports.scripts``.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from engagement_desk.paths import resource
 
 FAMILY = "AtkinsonHyperlegible"
 BOLD = f"{FAMILY}-Bold"
+ITALIC = f"{FAMILY}-Italic"
+BOLD_ITALIC = f"{FAMILY}-BoldItalic"
 
 
 @cache
@@ -19,13 +25,13 @@ def register_fonts() -> str:
     faces = {
         FAMILY: "AtkinsonHyperlegible-Regular.ttf",
         BOLD: "AtkinsonHyperlegible-Bold.ttf",
-        f"{FAMILY}-Italic": "AtkinsonHyperlegible-Italic.ttf",
-        f"{FAMILY}-BoldItalic": "AtkinsonHyperlegible-BoldItalic.ttf",
+        ITALIC: "AtkinsonHyperlegible-Italic.ttf",
+        BOLD_ITALIC: "AtkinsonHyperlegible-BoldItalic.ttf",
     }
     for name, filename in faces.items():
         pdfmetrics.registerFont(TTFont(name, str(resource("fonts", filename))))
     addMapping(FAMILY, 0, 0, FAMILY)
     addMapping(FAMILY, 1, 0, BOLD)
-    addMapping(FAMILY, 0, 1, f"{FAMILY}-Italic")
-    addMapping(FAMILY, 1, 1, f"{FAMILY}-BoldItalic")
+    addMapping(FAMILY, 0, 1, ITALIC)
+    addMapping(FAMILY, 1, 1, BOLD_ITALIC)
     return FAMILY

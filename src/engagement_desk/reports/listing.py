@@ -5,17 +5,17 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import datetime
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer
 
 from engagement_desk import __version__
 from engagement_desk.core.clock import to_local
 from engagement_desk.reports.fonts import BOLD, register_fonts
+from engagement_desk.reports.scripts import ScriptParagraph, markup
 
 
 @dataclass(frozen=True)
@@ -76,32 +76,32 @@ def render_listing(listing: ScheduleListing, *, base_size: float = 12) -> bytes:
         lang="en-GB",
     )
     story: list[object] = [
-        Paragraph(escape(listing.title), styles["title"]),
-        Paragraph(
-            escape(f"Published {_long_date(listing.generated_at)}. All times are UK time."),
+        ScriptParagraph(markup(listing.title, BOLD), styles["title"]),
+        ScriptParagraph(
+            markup(f"Published {_long_date(listing.generated_at)}. All times are UK time."),
             styles["small"],
         ),
         Spacer(1, base_size),
     ]
     if not listing.entries:
-        story.append(Paragraph("No events are scheduled at the moment.", styles["body"]))
+        story.append(ScriptParagraph("No events are scheduled at the moment.", styles["body"]))
     for entry in listing.entries:
-        heading = escape(entry.title)
+        heading = markup(entry.title, BOLD)
         if entry.cancelled:
             heading = f"CANCELLED: {heading}"
         block = [
-            Paragraph(heading, styles["event"]),
-            Paragraph(f"<b>When:</b> {escape(entry.when)}", styles["body"]),
-            Paragraph(f"<b>What:</b> {escape(entry.kind)}", styles["body"]),
-            Paragraph(f"<b>Where:</b> {escape(entry.where)}", styles["body"]),
+            ScriptParagraph(heading, styles["event"]),
+            ScriptParagraph(f"<b>When:</b> {markup(entry.when)}", styles["body"]),
+            ScriptParagraph(f"<b>What:</b> {markup(entry.kind)}", styles["body"]),
+            ScriptParagraph(f"<b>Where:</b> {markup(entry.where)}", styles["body"]),
         ]
         if entry.access:
             block.append(
-                Paragraph(f"<b>Access:</b> {escape(', '.join(entry.access))}", styles["body"])
+                ScriptParagraph(f"<b>Access:</b> {markup(', '.join(entry.access))}", styles["body"])
             )
         if entry.description:
-            block.append(Paragraph(escape(entry.description), styles["body"]))
-        block.append(Paragraph(escape(entry.booking), styles["small"]))
+            block.append(ScriptParagraph(markup(entry.description), styles["body"]))
+        block.append(ScriptParagraph(markup(entry.booking), styles["small"]))
         story.append(KeepTogether(block))
     document.build(story)
     return buffer.getvalue()

@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import io
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from engagement_desk import __version__
 from engagement_desk.core.clock import to_local
-from engagement_desk.reports.fonts import BOLD, FAMILY, register_fonts
+from engagement_desk.reports.fonts import BOLD, FAMILY, ITALIC, register_fonts
+from engagement_desk.reports.scripts import ScriptParagraph, markup
 from engagement_desk.services.signin import SignInSheet
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -62,9 +62,7 @@ def _styles() -> dict[str, ParagraphStyle]:
         "small": ParagraphStyle("small", parent=body, fontSize=11, leading=14),
         "heading": ParagraphStyle("heading", parent=body, fontName=BOLD),
         "name": ParagraphStyle("name", parent=body, fontSize=13, leading=16),
-        "notes": ParagraphStyle(
-            "notes", parent=body, fontName=f"{FAMILY}-Italic", fontSize=11, leading=13.5
-        ),
+        "notes": ParagraphStyle("notes", parent=body, fontName=ITALIC, fontSize=11, leading=13.5),
     }
 
 
@@ -119,17 +117,17 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab has no type hi
         super().save()
 
 
-def _header(sheet: SignInSheet, styles: dict[str, ParagraphStyle]) -> list[Paragraph]:
+def _header(sheet: SignInSheet, styles: dict[str, ParagraphStyle]) -> list[ScriptParagraph]:
     printed = to_local(sheet.printed_at)
     expected = f"{len(sheet.people)} expected"
     if sheet.already_checked_in:
         expected += f", {sheet.already_checked_in} already checked in"
     return [
-        Paragraph(escape(f"Sign-in sheet: {sheet.title}"), styles["title"]),
-        Paragraph(f"<b>When:</b> {escape(sheet.when)} (UK time)", styles["body"]),
-        Paragraph(f"<b>Where:</b> {escape(sheet.venue)}", styles["body"]),
-        Paragraph(
-            escape(
+        ScriptParagraph(f"Sign-in sheet: {markup(sheet.title, BOLD)}", styles["title"]),
+        ScriptParagraph(f"<b>When:</b> {markup(sheet.when)} (UK time)", styles["body"]),
+        ScriptParagraph(f"<b>Where:</b> {markup(sheet.venue)}", styles["body"]),
+        ScriptParagraph(
+            markup(
                 f"Event code {sheet.event_code} · {expected} · printed "
                 f"{printed:%H:%M} on {printed:%a} {printed.day} {printed:%b %Y}"
             ),
@@ -138,7 +136,7 @@ def _header(sheet: SignInSheet, styles: dict[str, ParagraphStyle]) -> list[Parag
     ]
 
 
-def _header_height(paragraphs: list[Paragraph]) -> float:
+def _header_height(paragraphs: list[ScriptParagraph]) -> float:
     return float(sum(p.wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1] for p in paragraphs)) + 4
 
 
@@ -179,7 +177,7 @@ def render_sign_in_sheet(sheet: SignInSheet, *, blank_rows: int | None = None) -
         initialFontSize=BASE_SIZE,
     )
     story: list[Any] = [
-        Paragraph(escape(HOW_TO), styles["small"]),
+        ScriptParagraph(markup(HOW_TO), styles["small"]),
         Spacer(1, 3 * mm),
         _people_table(sheet, styles),
     ]
@@ -197,23 +195,25 @@ def _people_table(sheet: SignInSheet, styles: dict[str, ParagraphStyle]) -> Tabl
     heading = styles["heading"]
     rows: list[list[Any]] = [
         [
-            Paragraph("Here", heading),
-            Paragraph("Name (surname first)", heading),
-            Paragraph("Access needs", heading),
+            ScriptParagraph("Here", heading),
+            ScriptParagraph("Name (surname first)", heading),
+            ScriptParagraph("Access needs", heading),
         ]
     ]
     for person in sheet.people:
-        name = f"<b>{escape(person.surname)}</b>"
+        name = f"<b>{markup(person.surname, BOLD)}</b>"
         if person.given_names:
-            name += f", {escape(person.given_names)}"
-        access: list[Paragraph] = []
+            name += f", {markup(person.given_names)}"
+        access: list[ScriptParagraph] = []
         if person.access:
-            access.append(Paragraph(escape(" · ".join(person.access)), styles["body"]))
+            access.append(ScriptParagraph(markup(" · ".join(person.access)), styles["body"]))
         if person.access_notes:
-            access.append(Paragraph(escape(person.access_notes), styles["notes"]))
-        rows.append([TickBox(person.checked_in), Paragraph(name, styles["name"]), access or ""])
+            access.append(ScriptParagraph(markup(person.access_notes, ITALIC), styles["notes"]))
+        rows.append(
+            [TickBox(person.checked_in), ScriptParagraph(name, styles["name"]), access or ""]
+        )
     if not sheet.people:
-        rows.append(["", Paragraph("No one has a confirmed place yet.", styles["body"]), ""])
+        rows.append(["", ScriptParagraph("No one has a confirmed place yet.", styles["body"]), ""])
     table = Table(rows, colWidths=COLUMNS, repeatRows=1)
     commands = [
         *_GRID,
@@ -225,7 +225,7 @@ def _people_table(sheet: SignInSheet, styles: dict[str, ParagraphStyle]) -> Tabl
 
 
 def _walk_in_table(rows: int, styles: dict[str, ParagraphStyle]) -> Table:
-    cells: list[list[Any]] = [[Paragraph(WALK_INS, styles["small"]), "", ""]]
+    cells: list[list[Any]] = [[ScriptParagraph(WALK_INS, styles["small"]), "", ""]]
     cells += [[TickBox(False), "", ""] for _ in range(rows)]
     table = Table(
         cells,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -17,11 +16,11 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph
 
 from engagement_desk import __version__
 from engagement_desk.core.qr import make_qr_image
 from engagement_desk.reports.fonts import BOLD, register_fonts
+from engagement_desk.reports.scripts import ScriptParagraph, markup
 from engagement_desk.services.tickets import Ticket, TicketBatch
 
 Progress = Callable[[int, int], None]
@@ -136,21 +135,21 @@ def _draw_event_form(
     canvas.beginForm(EVENT_FORM, lowerx=0, lowery=0, upperx=PAGE_WIDTH, uppery=PAGE_HEIGHT)
     y: float = PAGE_HEIGHT - MARGIN
     y = _paragraph(canvas, "Your ticket", styles["label"], y)
-    y = _paragraph(canvas, escape(batch.event_title), styles["title"], y)
+    y = _paragraph(canvas, markup(batch.event_title, BOLD), styles["title"], y)
     y -= 2 * mm
-    y = _paragraph(canvas, f"<b>When:</b> {escape(batch.when)} (UK time)", styles["large"], y)
+    y = _paragraph(canvas, f"<b>When:</b> {markup(batch.when)} (UK time)", styles["large"], y)
     if batch.is_online:
-        link = escape(batch.online_link) if batch.online_link else "we will email you the link"
+        link = markup(batch.online_link) if batch.online_link else "we will email you the link"
         y = _paragraph(canvas, f"<b>Where:</b> online. Join at {link}", styles["large"], y)
     else:
         place = ", ".join(
             part for part in (batch.venue_name, batch.venue_address, batch.venue_postcode) if part
         )
-        y = _paragraph(canvas, f"<b>Where:</b> {escape(place)}", styles["large"], y)
+        y = _paragraph(canvas, f"<b>Where:</b> {markup(place)}", styles["large"], y)
         access = ", ".join(batch.venue_access) if batch.venue_access else ACCESS_UNKNOWN
-        y = _paragraph(canvas, f"<b>Access:</b> {escape(access)}", styles["body"], y)
+        y = _paragraph(canvas, f"<b>Access:</b> {markup(access)}", styles["body"], y)
         if batch.venue_notes:
-            y = _paragraph(canvas, escape(_shortened(batch.venue_notes)), styles["body"], y)
+            y = _paragraph(canvas, markup(_shortened(batch.venue_notes)), styles["body"], y)
     bring = BRING_ONLINE if batch.is_online else BRING_IN_PERSON
     _paragraph(canvas, bring, styles["body"], BRING_TOP)
     _paragraph(canvas, CANNOT_COME, styles["body"], CANNOT_COME_TOP)
@@ -181,11 +180,11 @@ def _draw_ticket(
         height=size,
     )
     y = qr_top - size - 2 * mm
-    y = _paragraph(canvas, escape(ticket.person_name), styles["name"], y)
+    y = _paragraph(canvas, markup(ticket.person_name, BOLD), styles["name"], y)
     _paragraph(
         canvas,
-        f"Ticket reference <b>{escape(ticket.reference)}</b> · "
-        f"event code <b>{escape(batch.event_code)}</b>",
+        f"Ticket reference <b>{markup(ticket.reference, BOLD)}</b> · "
+        f"event code <b>{markup(batch.event_code, BOLD)}</b>",
         styles["reference"],
         y,
     )
@@ -199,7 +198,7 @@ def _shortened(text: str) -> str:
 
 def _paragraph(canvas: Canvas, text: str, style: ParagraphStyle, top: float) -> float:
     """Draw a wrapped paragraph with its top at ``top``; return the y below it."""
-    paragraph = Paragraph(text, style)
+    paragraph = ScriptParagraph(text, style)
     _, height = paragraph.wrapOn(canvas, CONTENT_WIDTH, PAGE_HEIGHT)
     paragraph.drawOn(canvas, MARGIN, top - height)
     return float(top - height - style.fontSize * 0.35)
