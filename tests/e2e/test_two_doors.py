@@ -17,6 +17,7 @@ import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -77,7 +78,9 @@ def live_check_ins(home: Path, url: str | None, event: str) -> Counter[str]:
         desk.close()
 
 
-def two_doors(home: Path, url: str | None, event: str, codes: list[str], seed: int) -> list[dict]:
+def two_doors(
+    home: Path, url: str | None, event: str, codes: list[str], seed: int
+) -> list[dict[str, Any]]:
     """Start two checkin processes, wait until both are ready, then give both every code."""
     command = [sys.executable, "-m", "engagement_desk", "--data-dir", str(home)]
     if url is not None:
@@ -122,7 +125,7 @@ def two_doors(home: Path, url: str | None, event: str, codes: list[str], seed: i
     return [json.loads(line) for out in outputs for line in out.splitlines() if line.strip()]
 
 
-def assert_each_admitted_once(results: list[dict], live: Counter[str]) -> None:
+def assert_each_admitted_once(results: list[dict[str, Any]], live: Counter[str]) -> None:
     assert len(results) == 2 * TICKETS
     admitted = Counter(r["registration_id"] for r in results if r["admits"])
     assert len(admitted) == TICKETS, "some tickets were never admitted"
