@@ -34,6 +34,8 @@ LABELS = {
     "CANCELLED",
     "WAITLISTED",
     "NOT-RECOGNISED",
+    "EVENT-CANCELLED",
+    "EVENT-ENDED",
 }
 JSON_FIELDS = {
     "outcome",
@@ -304,6 +306,39 @@ def test_an_unknown_event_is_a_user_error_and_reads_nothing(door: Door) -> None:
     assert result.err.startswith("engagement-desk: No event has the id or short code 'NOPE99'")
     assert "Traceback" not in result.err
     assert check_ins(door.folder) == []
+
+
+def test_a_cancelled_event_admits_no_one_at_the_door(door: Door) -> None:
+    """`events cancel` then `checkin`: every code is refused with EVENT-CANCELLED (a fresh
+    process each time, and one left running across the cancellation)."""
+    running = subprocess.Popen(
+        [*command(door.folder), "checkin", door.event],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+    )
+    try:
+        assert running.stdin is not None and running.stdout is not None
+        running.stdin.write(door.code("Tom Byrne") + "\n")
+        running.stdin.flush()
+        assert running.stdout.readline().startswith("ADMITTED  Welcome, Tom Byrne")
+        ok(cli(door.folder, "events", "cancel", door.event, "--reason", "the venue flooded"))
+        running.stdin.write(door.code("Fiona Full") + "\n")
+        running.stdin.flush()
+        line = running.stdout.readline()
+        assert line.startswith("EVENT-CANCELLED  This event is cancelled — "), line
+        assert "the venue flooded" in line
+    finally:
+        _, err = running.communicate(timeout=60)
+    assert running.returncode == 0, err
+
+    fresh = cli(door.folder, "checkin", door.event, door.code("Sarah Ashworth"))
+    assert fresh.code == 0, fresh.err
+    assert labels(fresh.out) == ["EVENT-CANCELLED"]
+    tom = door.people["Tom Byrne"]["registration_id"]
+    assert [row[1] for row in check_ins(door.folder)] == [tom]  # only from before
 
 
 def test_help_says_what_a_blank_line_does() -> None:
