@@ -655,7 +655,20 @@ def test_the_sample_files_are_checked_in(tmp_path: Path) -> None:
     names = sorted(os.listdir(DATA))
     assert names == [
         "duplicates_and_errors.csv",
+        "eventbrite_attendee_report.csv",
+        "eventbrite_us_attendees.csv",
         "forms_export.csv",
+        "google_forms_responses.csv",
+        "jotform_submissions.csv",
+        "microsoft_forms_unicode_text.txt",
+        "surveymonkey_responses.csv",
+        "ticket_tailor_tickets.csv",
         "ticketing_export.csv",
+        "trybooking_bookings.csv",
         "windows_1252.csv",
     ]
+    # Their bytes are part of the test: BOMs, UTF-16 and Windows-1252, CRLF line endings.
+    assert (DATA / "microsoft_forms_unicode_text.txt").read_bytes().startswith(b"\xff\xfeI\x00D")
+    assert b"\r\n" in (DATA / "eventbrite_attendee_report.csv").read_bytes()
+    assert (DATA / "jotform_submissions.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    assert "Zoë".encode("cp1252") in (DATA / "trybooking_bookings.csv").read_bytes()

@@ -141,6 +141,8 @@ for _field, _headings in {
         "name of parent carer",
         "name of parent or carer",
         "booker name",
+        "buyer name",
+        "purchaser name",
         "customer name",
         "names",
         "ticket holder name",
@@ -1133,6 +1135,7 @@ class _Chooser:
 
     def names(self, auto: dict[int, Field], user: set[Field]) -> None:
         candidates = [i for i, f in auto.items() if f in _NAME]
+        user = user & _NAME
         if not candidates:
             return
         if Field.FULL_NAME in user or {Field.FIRST_NAME, Field.LAST_NAME} <= user:
@@ -1289,12 +1292,24 @@ def plan_columns(
             )
             continue
         chosen[at] = found
+    chooser = _Chooser(headers, rows)
+    for index, wanted_field in chosen.items():
+        if wanted_field in _NAME and chooser.has_rows:
+            trouble = _name_trouble(headers[index], chooser.values(index), True)
+            if trouble is not None and trouble.startswith("holds"):
+                problems.append(
+                    ImportProblem(
+                        None,
+                        headers[index],
+                        f"it {trouble.removesuffix(', not names')}, not people's names. "
+                        "Choose the column that holds their names.",
+                    )
+                )
     auto: dict[int, Field] = {}
     for index, header in enumerate(headers):
         if index not in chosen and (found := recognise_header(header)) is not None:
             auto[index] = found
     user = set(chosen.values())
-    chooser = _Chooser(headers, rows)
     chooser.names(auto, user)
     chooser.single("Email", Field.EMAIL, auto, user, _email_trouble)
     chooser.single("Booking status", Field.STATUS, auto, user, _status_trouble)

@@ -443,9 +443,10 @@ class ImportService:
                 "registered for this event from an earlier import or booking; that place was "
                 "left as it was. Cancel it on the People page if they are not coming.",
             )
-        statuses: dict[str, int] = {}
+        statuses: dict[str, tuple[str, int]] = {}  # 'Refunded' and 'refunded' are one status
         for row in parsed.not_booked:
-            statuses[row.status] = statuses.get(row.status, 0) + 1
+            shown, seen = statuses.get(fold(row.status), (row.status, 0))
+            statuses[fold(row.status)] = (shown, seen + 1)
         return ImportReport(
             file_name=sheet.file_name,
             kind=sheet.kind,
@@ -466,7 +467,7 @@ class ImportService:
             duplicates_merged=parsed.duplicates_merged,
             skipped_no_consent=len(parsed.skipped_no_consent),
             not_booked=len(parsed.not_booked),
-            not_booked_statuses=tuple(statuses.items()),
+            not_booked_statuses=tuple(statuses.values()),
             not_booked_sentence=parsed.not_booked_sentence,
             problems=tuple(str(p) for p in parsed.problems),
             notes=notes,
