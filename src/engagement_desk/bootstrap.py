@@ -55,15 +55,37 @@ class Desk:
 
 
 def open_desk(
-    paths: AppPaths, database_url: str | None = None, *, clock: Clock = system_clock
+    paths: AppPaths,
+    database_url: str | None = None,
+    *,
+    clock: Clock = system_clock,
+    read_only: bool = False,
 ) -> Desk:
-    paths.ensure()
-    db = Database.open(paths.database_url(database_url), backups_dir=paths.backups)
-    device = load_or_create_device(paths.device_file)
+    """Open the database (checked first) and build the services.
+
+    ``read_only``: for commands and pages that only read. Nothing is written: not the
+    database (see Database.open), not this laptop's identity; otherwise this laptop is
+    noted in the database with the first change it saves, not merely for opening it.
+    """
+    paths.ensure(for_reading=read_only)
+    db = Database.open(
+        paths.database_url(database_url), backups_dir=paths.backups, read_only=read_only
+    )
+    try:
+        return _build(paths, db, clock)
+    except BaseException:
+        db.dispose()
+        raise
+
+
+def _build(paths: AppPaths, db: Database, clock: Clock) -> Desk:
+    device = load_or_create_device(paths.device_file, create=not db.read_only)
     devices = DeviceService(db, device)
-    devices.announce()
+    if not db.read_only:
+        devices.record_on_writes()
     programmes = ProgrammeService(db)
-    programmes.ensure_seeded()
+    if not db.read_only:
+        programmes.ensure_seeded()
     events = EventService(db, device, programmes, clock)
     tickets = TicketService(db)
     return Desk(

@@ -19,6 +19,10 @@ HOME_ENV = "ENGAGEMENT_DESK_HOME"
 DATABASE_ENV = "ENGAGEMENT_DESK_DATABASE"
 
 
+class DataFolderProblem(Exception):
+    """The data folder cannot be used (a file is in the way, or it cannot be created)."""
+
+
 @dataclass(frozen=True)
 class AppPaths:
     home: Path
@@ -49,9 +53,31 @@ class AppPaths:
     def settings_file(self) -> Path:
         return self.home / "settings.json"
 
-    def ensure(self) -> AppPaths:
+    def ensure(self, *, for_reading: bool = False) -> AppPaths:
+        """Create the data, logs and backups folders; a plain DataFolderProblem if we cannot.
+
+        ``for_reading``: a folder that cannot be written is fine, as long as it is a folder.
+        """
+        if self.home.exists() and not self.home.is_dir():
+            raise DataFolderProblem(
+                f"The data folder {self.home} is a file, not a folder. Give --data-dir (or "
+                "ENGAGEMENT_DESK_HOME) a folder for the app's data, logs and backups."
+            )
         for folder in (self.home, self.logs, self.backups):
-            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except (FileExistsError, NotADirectoryError) as exc:
+                raise DataFolderProblem(
+                    f"The data folder {self.home} cannot be used: {folder} (or a folder above "
+                    "it) is a file, not a folder. Give --data-dir a folder."
+                ) from exc
+            except OSError as exc:
+                if for_reading:
+                    continue
+                raise DataFolderProblem(
+                    f"The data folder {folder} cannot be created ({exc.strerror or exc}). "
+                    "Give --data-dir a folder you can write to."
+                ) from exc
         return self
 
     def database_url(self, explicit: str | None = None) -> str:

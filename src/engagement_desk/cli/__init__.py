@@ -7,13 +7,18 @@ Each command group lives in its own module with a ``register(commands)`` functio
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+import logging
 import sys
 from collections.abc import Sequence
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from engagement_desk import APP_NAME, __version__
 from engagement_desk.paths import AppPaths
+
+log = logging.getLogger("engagement_desk.cli")
 
 if TYPE_CHECKING:
     from engagement_desk.bootstrap import Desk
@@ -108,44 +113,167 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         build_parser().print_usage(sys.stderr)
         return 1
-    return _run_command(args)
+    clean_arguments(args)
+    terminal = sys.stdout
+    sys.stdout = PrintableText(terminal)
+    try:
+        return _run_command(args)
+    finally:
+        sys.stdout = terminal
+
+
+# Arguments that name files or databases are used exactly as given.
+_VERBATIM = frozenset({"database", "data_dir", "file", "files", "output", "html", "eml_dir"})
+# Arguments whose text may run over several lines.
+_MULTILINE = ("description", "notes", "text", "answer", "you_said", "we_did", "reason")
+
+
+def clean_arguments(args: argparse.Namespace) -> None:
+    """Remove control characters from the text given on the command line (names, titles).
+
+    An escape sequence or a stray NUL pasted into a name would be stored, then replayed on
+    every terminal and in every list that shows it.
+    """
+    from engagement_desk.core.validation import remove_control_characters
+
+    for key, value in vars(args).items():
+        if key in _VERBATIM:
+            continue
+        lines = any(word in key for word in _MULTILINE)
+        if isinstance(value, str):
+            setattr(args, key, remove_control_characters(value, keep_newlines=lines))
+        elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+            setattr(
+                args,
+                key,
+                [remove_control_characters(item, keep_newlines=lines) for item in value],
+            )
+
+
+class PrintableText(io.TextIOBase):
+    """Standard output that shows control characters as escapes instead of sending them.
+
+    Whatever the data holds (an import from another system, an old database), nothing
+    printed by a command can move the cursor, retitle the window or hide text.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from engagement_desk.core.validation import printable
+
+        self._stream.write(printable(text, keep_newlines=True))
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+
+# Commands that only read: they open the database so that it cannot be written, so they
+# work on a read-only file or folder and change nothing (not even "this laptop was here").
+READING_COMMANDS = frozenset(
+    {
+        ("events", "list"),
+        ("events", "ics"),
+        ("events", "listing"),
+        ("people", "list"),
+        ("summary", None),
+        ("report", "event"),
+        ("report", "programme"),
+        ("webinar", "questions"),
+        ("actions", "list"),
+        ("backup", None),
+    }
+)
+
+
+def command_path(args: argparse.Namespace) -> tuple[str, str | None]:
+    """The command and its action, e.g. ('events', 'list'); no argument values (privacy)."""
+    command = str(args.command)
+    action = getattr(args, f"{command.replace('-', '_')}_command", None)
+    return command, None if action is None else str(action)
+
+
+def reads_only(args: argparse.Namespace) -> bool:
+    return command_path(args) in READING_COMMANDS
+
+
+def _start_logging(paths: AppPaths) -> None:
+    """Log to the data folder's logs/ as the app does; a folder we cannot write is no log."""
+    from engagement_desk.logs import configure_logging
+
+    with contextlib.suppress(OSError):
+        configure_logging(paths.logs)
 
 
 def _run_command(args: argparse.Namespace) -> int:
-    from sqlalchemy.exc import OperationalError
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError
 
     from engagement_desk.bootstrap import open_desk
-    from engagement_desk.db.database import DatabaseProblem
+    from engagement_desk.db.database import DatabaseProblem, explain_database_error
+    from engagement_desk.paths import DataFolderProblem
     from engagement_desk.services.errors import UserError, ValidationFailed
 
     paths = AppPaths.from_environment(args.data_dir)
+    name = " ".join(part for part in command_path(args) if part)
+    reading = reads_only(args)
     desk: Desk | None = None
     try:
+        paths.ensure(for_reading=reading)
+        _start_logging(paths)
+        log.info("command %s started%s", name, " (reading only)" if reading else "")
         before_desk = getattr(args, "before_desk", None)
         if before_desk is not None:
             # A command that must work when the database cannot be opened (restore).
             before_desk(paths, args)
-        desk = open_desk(paths, args.database)
+        desk = open_desk(paths, args.database, read_only=reading)
         result: int = args.handler(desk, args)
+        log.info("command %s finished (exit %s)", name, result)
         return result
     except ValidationFailed as exc:
+        log.info("command %s refused (%s)", name, type(exc).__name__)
         for problem in exc.problems:
-            print(f"engagement-desk: {problem.message}", file=sys.stderr)
+            _say(problem.message)
         return 1
-    except (UserError, DatabaseProblem) as exc:
-        print(f"engagement-desk: {exc}", file=sys.stderr)
+    except (UserError, DatabaseProblem, DataFolderProblem) as exc:
+        log.info("command %s refused (%s)", name, type(exc).__name__)
+        _say(str(exc))
         return 1
-    except OperationalError as exc:
-        print(
-            "engagement-desk: the database is busy or cannot be written (another program may "
-            f"be using it, or the disk is full). Nothing was changed. ({exc.orig})",
-            file=sys.stderr,
-        )
+    except (DBAPIError, sqlite3.Error) as exc:
+        log.warning("command %s: database error", name, exc_info=True)
+        if desk is not None:
+            _say(desk.db.explain(exc, writing=not reading))
+        else:
+            location = paths.database_url(args.database)
+            _say(explain_database_error(exc, location=location, backups_dir=paths.backups))
         return 1
     except BrokenPipeError:
         # The reader went away (e.g. piped into `head`): stop quietly.
         sys.stderr.close()
         return 0
+    except Exception:
+        log.exception("command %s failed", name)
+        raise
     finally:
         if desk is not None:
             desk.close()
+
+
+def _say(message: str) -> None:
+    """A message for the terminal: control characters (from data or arguments) made visible."""
+    from engagement_desk.core.validation import printable
+
+    print(f"engagement-desk: {printable(message, keep_newlines=True)}", file=sys.stderr)

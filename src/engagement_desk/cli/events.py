@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from engagement_desk.bootstrap import Desk
 from engagement_desk.cli.common import add_command, output_path, plural
-from engagement_desk.core.clock import parse_local, to_local
+from engagement_desk.core.clock import LocalTimeProblem, parse_local, to_local
 from engagement_desk.core.events import EventDraft, VenueDraft
 from engagement_desk.db.models import EventStatus
 from engagement_desk.services.errors import UserError
@@ -89,12 +90,7 @@ def _list(desk: Desk, args: argparse.Namespace) -> int:
 
 
 def _add(desk: Desk, args: argparse.Namespace) -> int:
-    try:
-        starts, ends = parse_local(args.start), parse_local(args.end)
-    except ValueError as exc:
-        raise UserError(
-            "Give --start and --end as ISO dates and times, like 2026-03-14T10:00."
-        ) from exc
+    starts, ends = _moment(args.start, "--start"), _moment(args.end, "--end")
     venue = _venue_draft(desk, args.venue, args.address) if args.venue else None
     detail = desk.events.create(
         EventDraft(
@@ -113,6 +109,18 @@ def _add(desk: Desk, args: argparse.Namespace) -> int:
     else:
         print(f"Added {detail.short_code}: {detail.draft.title} (id {detail.id})")
     return 0
+
+
+def _moment(text: str, option: str) -> datetime:
+    try:
+        return parse_local(text)
+    except LocalTimeProblem as exc:
+        raise UserError(f"{option}: {exc}") from exc
+    except (ValueError, OverflowError) as exc:
+        raise UserError(
+            "Give --start and --end as ISO dates and times, like 2026-03-14T10:00 "
+            f"({option} was '{text}')."
+        ) from exc
 
 
 def _venue_draft(desk: Desk, name: str, address: str) -> VenueDraft:

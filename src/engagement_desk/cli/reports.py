@@ -10,6 +10,7 @@ from typing import Any
 
 from engagement_desk.bootstrap import Desk
 from engagement_desk.cli.common import add_command, output_path
+from engagement_desk.core.validation import date_problem
 from engagement_desk.services.errors import UserError
 from engagement_desk.services.files import save_files
 
@@ -97,6 +98,10 @@ def _date(text: str | None, option: str) -> date | None:
     if text is None:
         return None
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError as exc:
         raise UserError(f"Give {option} as a date like 2026-03-31; got '{text}'.") from exc
+    problem = date_problem(day, option)
+    if problem is not None:
+        raise UserError(problem)
+    return day

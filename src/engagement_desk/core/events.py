@@ -8,6 +8,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
 from engagement_desk.core.clock import LONDON
+from engagement_desk.core.validation import (
+    AGENDA_TITLE_LENGTH,
+    LINK_LENGTH,
+    POSTCODE_LENGTH,
+    TITLE_LENGTH,
+    VENUE_NAME_LENGTH,
+    capacity_problem,
+    date_problem,
+    length_problem,
+)
 
 # No 0/O, 1/I/L, 5/S or 2/Z: short codes are read aloud and typed by hand.
 SHORT_CODE_ALPHABET = "346789ABCDEFGHJKMNPQRTUVWXY"
@@ -76,8 +86,8 @@ def validate_event(draft: EventDraft) -> list[Problem]:
     problems: list[Problem] = []
     if not draft.title.strip():
         problems.append(Problem("title", "Give the event a title."))
-    elif len(draft.title.strip()) > 200:
-        problems.append(Problem("title", "Keep the title under 200 characters."))
+    elif len(draft.title.strip()) > TITLE_LENGTH:
+        problems.append(Problem("title", f"Keep the title to {TITLE_LENGTH} characters or fewer."))
     if draft.kind not in KINDS:
         problems.append(
             Problem(
@@ -86,12 +96,26 @@ def validate_event(draft: EventDraft) -> list[Problem]:
         )
     if draft.starts_at.tzinfo is None or draft.ends_at.tzinfo is None:
         raise ValueError("event times must be timezone-aware")
+    for name, moment, what in (
+        ("starts_at", draft.starts_at, "The start"),
+        ("ends_at", draft.ends_at, "The end"),
+    ):
+        out_of_range = date_problem(moment, what)
+        if out_of_range is not None:
+            problems.append(Problem(name, out_of_range))
     if draft.ends_at <= draft.starts_at:
         problems.append(Problem("ends_at", "The event must end after it starts."))
-    if draft.capacity is not None and draft.capacity < 0:
-        problems.append(
-            Problem("capacity", "Capacity cannot be negative; leave it empty for no limit.")
-        )
+    capacity = capacity_problem(draft.capacity)
+    if capacity is not None:
+        problems.append(Problem("capacity", capacity))
+    if draft.venue is not None:
+        for name, text, limit, what in (
+            ("venue", draft.venue.name, VENUE_NAME_LENGTH, "the venue's name"),
+            ("postcode", draft.venue.postcode, POSTCODE_LENGTH, "the postcode"),
+        ):
+            too_long = length_problem(text, limit, what)
+            if too_long is not None:
+                problems.append(Problem(name, too_long))
     needs_venue = draft.kind != "webinar"
     if needs_venue and (draft.venue is None or not draft.venue.name.strip()):
         problems.append(
@@ -99,7 +123,11 @@ def validate_event(draft: EventDraft) -> list[Problem]:
         )
     # Any event may have a link (a hybrid drop-in too); it goes into calendars as a URL.
     link = draft.online_link.strip()
-    if link and not link.lower().startswith(("https://", "http://")):
+    if len(link) > LINK_LENGTH:
+        problems.append(
+            Problem("online_link", f"Keep the online link to {LINK_LENGTH} characters or fewer.")
+        )
+    elif link and not link.lower().startswith(("https://", "http://")):
         problems.append(
             Problem(
                 "online_link",
@@ -109,6 +137,14 @@ def validate_event(draft: EventDraft) -> list[Problem]:
     for number, item in enumerate(draft.agenda, start=1):
         if not item.title.strip():
             problems.append(Problem("agenda", f"Agenda item {number} needs a title."))
+        elif len(item.title.strip()) > AGENDA_TITLE_LENGTH:
+            problems.append(
+                Problem(
+                    "agenda",
+                    f"Keep agenda item {number}'s title to {AGENDA_TITLE_LENGTH} characters "
+                    "or fewer.",
+                )
+            )
         elif (
             item.starts_at is not None
             and draft.starts_at < draft.ends_at
