@@ -68,6 +68,7 @@ from PySide6.QtWidgets import (
 )
 
 from engagement_desk.core.checkin import Outcome
+from engagement_desk.core.scanning import ScannerSettings
 from engagement_desk.services.checkin import CheckInResult, CheckInService
 from engagement_desk.services.errors import UserError, ValidationFailed
 from engagement_desk.services.kiosk import MAX_DIGITS, KioskLocked, KioskService
@@ -427,6 +428,8 @@ class KioskWindow(QWidget):
         full_screen: bool = True,
         thanks_seconds: float = THANKS_SECONDS,
         parent: QWidget | None = None,
+        scanner_settings: ScannerSettings | None = None,
+        scanner_clock: Callable[[], float] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window)  # a window of its own even with a parent
@@ -487,7 +490,7 @@ class KioskWindow(QWidget):
 
         QShortcut(QKeySequence("Ctrl+Shift+Q"), self, self.open_staff)
 
-        self.scanner = ScannerCapture(self)
+        self.scanner = ScannerCapture(self, settings=scanner_settings, clock=scanner_clock)
         self.scanner.scanned.connect(self.scan)
 
         self.idle_timer = QTimer(self)
@@ -1340,11 +1343,15 @@ class SetPinDialog(QDialog):
         (self.current if self.current.isVisibleTo(self) else self.pin).setFocus()
 
 
-def open_kiosk(desk: Desk, event_id: str) -> KioskWindow:
+def open_kiosk(
+    desk: Desk, event_id: str, scanner_settings: ScannerSettings | None = None
+) -> KioskWindow:
     """Kiosk mode for an event, full screen; a UserError says why it cannot start."""
     problem = KioskWindow.can_start(desk.kiosk)
     if problem is not None:
         raise UserError(problem)
-    window = KioskWindow(event_id, desk.check_in, desk.voices, desk.kiosk)
+    window = KioskWindow(
+        event_id, desk.check_in, desk.voices, desk.kiosk, scanner_settings=scanner_settings
+    )
     window.closed.connect(window.deleteLater)
     return window
