@@ -37,6 +37,7 @@ def test_a_scan_into_the_name_search_box_checks_in_and_leaves_the_box_empty(
     desk_app.expect_checked_in_once(ticket, after, boxes=CHECK_IN_BOXES)
     desk_app.x.screenshot("after-scan")
     desk_app.expect_boxes_empty(CHECK_IN_BOXES, after)
+    desk_app.x.screenshot("boxes-read-back")
     desk_app.expect_checked_in_once(ticket, f"{after} (and a few seconds later)")
 
 
@@ -54,6 +55,7 @@ def test_a_scan_with_a_button_focused_checks_in(desk_app: RunningDesk) -> None:
     desk_app.expect_checked_in_once(ticket, after, boxes=CHECK_IN_BOXES)
     desk_app.x.screenshot("after-scan")
     desk_app.expect_boxes_empty(CHECK_IN_BOXES, after)
+    desk_app.x.screenshot("boxes-read-back")
     desk_app.expect_checked_in_once(ticket, f"{after} (and a few seconds later)")
 
 
