@@ -16,9 +16,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, insert, select
+from sqlalchemy import Connection, and_, bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from engagement_desk.core.checkin import (
     Booking,
@@ -36,6 +35,7 @@ from engagement_desk.core.clock import Clock, format_when, system_clock
 from engagement_desk.core.tickets import TicketReading, ticket_id_from_reference
 from engagement_desk.db.database import Database
 from engagement_desk.db.models import (
+    AuditEntry,
     CheckIn,
     Device,
     Event,
@@ -100,6 +100,8 @@ def _facts_statement(booking_condition: Any) -> Any:
 _BY_TICKET = _facts_statement(Registration.ticket_id == bindparam("ticket_id"))
 _BY_REGISTRATION = _facts_statement(Registration.id == bindparam("registration_id"))
 _ADD_CHECK_IN = insert(CheckIn.metadata.tables[CheckIn.__tablename__])
+_ADD_REGISTRATION = insert(Registration.metadata.tables[Registration.__tablename__])
+_ADD_AUDIT_ENTRY = insert(AuditEntry.metadata.tables[AuditEntry.__tablename__])
 
 
 @dataclass(frozen=True)
@@ -175,9 +177,9 @@ class CheckInService:
         event_id = self._event_id(event_ref)
         for attempt in range(_ATTEMPTS):
             try:
-                with self._db.session() as s, s.begin():
+                with self._db.engine.begin() as connection:
                     facts = self._load(
-                        s,
+                        connection,
                         _BY_REGISTRATION,
                         event_id,
                         method,
@@ -188,7 +190,7 @@ class CheckInService:
                     )
                     if facts.booking is None or facts.booking.event_id != event_id:
                         raise NotFound("That registration is not for this event; search again.")
-                    return self._carry_out(s, facts, None)
+                    return self._carry_out(connection, facts, None)
             except IntegrityError:
                 if attempt == _ATTEMPTS - 1:
                     raise
@@ -204,9 +206,9 @@ class CheckInService:
             reading = TicketReading(False, None, None, None, "")
         for attempt in range(_ATTEMPTS):
             try:
-                with self._db.session() as s, s.begin():
+                with self._db.engine.begin() as connection:
                     facts = self._load(
-                        s,
+                        connection,
                         _BY_TICKET,
                         event_id,
                         method,
@@ -215,7 +217,7 @@ class CheckInService:
                         typed,
                         ticket_id=ticket_id or "",
                     )
-                    return self._carry_out(s, facts, reading)
+                    return self._carry_out(connection, facts, reading)
             except IntegrityError:
                 # Another door admitted this ticket (or registered this unlisted ticket) a
                 # moment ago: read again, and the decision says who was first.
@@ -225,7 +227,7 @@ class CheckInService:
 
     def _load(
         self,
-        s: Session,
+        s: Connection,
         statement: Any,
         event_id: str,
         method: str,
@@ -282,7 +284,7 @@ class CheckInService:
         )
 
     def _carry_out(
-        self, s: Session, facts: DoorFacts, reading: TicketReading | None
+        self, s: Connection, facts: DoorFacts, reading: TicketReading | None
     ) -> CheckInResult:
         result = decide(facts)
         if result.write is Write.CHECK_IN:
@@ -292,23 +294,29 @@ class CheckInService:
         if result.write is Write.REGISTER_AND_CHECK_IN:
             assert reading is not None and reading.ticket_id is not None
             registration_id = new_id()
-            s.add(
-                Registration(
-                    id=registration_id,
-                    device_id=self._device.id,
-                    event_id=facts.event.id,
-                    person_id=None,
-                    status=RegistrationStatus.REGISTERED,
-                    ticket_id=reading.ticket_id,
-                    ticket_code=result.code,
-                    source=UNLISTED_SOURCE,
-                    registered_at=facts.now,
-                )
+            s.execute(
+                _ADD_REGISTRATION,
+                {
+                    "id": registration_id,
+                    "device_id": self._device.id,
+                    "event_id": facts.event.id,
+                    "person_id": None,
+                    "status": RegistrationStatus.REGISTERED,
+                    "ticket_id": reading.ticket_id,
+                    "ticket_code": result.code,
+                    "source": UNLISTED_SOURCE,
+                    "registered_at": facts.now,
+                },
             )
-            s.flush()
             check_in_id = self._add_check_in(s, facts, registration_id)
-            audit.record(
-                s, self._device.id, "admitted, not on list", "registration", registration_id
+            s.execute(
+                _ADD_AUDIT_ENTRY,
+                {
+                    "device_id": self._device.id,
+                    "action": "admitted, not on list",
+                    "entity": "registration",
+                    "entity_id": registration_id,
+                },
             )
             return replace(
                 result,
@@ -318,7 +326,7 @@ class CheckInService:
             )
         return result
 
-    def _add_check_in(self, s: Session, facts: DoorFacts, registration_id: str) -> str:
+    def _add_check_in(self, s: Connection, facts: DoorFacts, registration_id: str) -> str:
         check_in_id = new_id()
         # A plain INSERT: the unit of work's bookkeeping for one new row costs more than
         # the row itself. Committed when the caller's transaction ends, before the result.
@@ -431,7 +439,7 @@ class CheckInService:
         return event_id
 
 
-def _other_event(s: Session, which: Any) -> OtherEvent | None:
+def _other_event(s: Connection, which: Any) -> OtherEvent | None:
     row = s.execute(select(Event.title, Event.starts_at, Event.ends_at).where(which)).first()
     return None if row is None else OtherEvent(row.title, format_when(row.starts_at, row.ends_at))
 
