@@ -6,7 +6,7 @@ from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engagement_desk.core.importing import FIELD_LABELS, Field
+from engagement_desk.core.importing import FIELD_LABELS, ColumnUse, Field
+from engagement_desk.services.errors import UserError
 from engagement_desk.services.imports import ImportPreview, ImportReport, ImportService
 from engagement_desk.ui.progress import ProgressPanel
 from engagement_desk.ui.workers import Task, start
@@ -45,33 +46,42 @@ class ImportDialog(QDialog):
         self._imports = imports
         self._event_id = event_id
         self._path = path
+        self._preview = preview
+        self._chosen: dict[str, str] = {}  # only the columns the user changed
         self._task: Task | None = None
         self.report: ImportReport | None = None
         self.setWindowTitle(f"Import into {event_title}")
         self.setAccessibleName(self.windowTitle())
 
         about = QLabel(
-            f"<b>{preview.file_name}</b>: {preview.rows} rows. Check what each column is used "
-            "for, then press <b>Check</b> to see what would happen. Nothing is written until "
-            "you press <b>Import</b>."
+            f"<b>{escape(preview.file_name)}</b>: {preview.rows} rows. Check what each column "
+            "is used for, then press <b>Check</b> to see what would happen. Nothing is written "
+            "until you press <b>Import</b>."
         )
         about.setWordWrap(True)
+        # Which column gives the name, the email and the status, and why: in words, because a
+        # wrong guess here would print the wrong name on every ticket.
+        self.explanation = QLabel()
+        self.explanation.setWordWrap(True)
+        self.explanation.setTextFormat(Qt.TextFormat.RichText)
+        self.explanation.setAccessibleName("How the columns are used")
         # One labelled choice per column of the file: a form, read in order by screen readers.
         self.choices: dict[str, QComboBox] = {}
-        samples = [values for _row, values in preview.sample[:3]]
+        self._labels: dict[str, QLabel] = {}
+        self._samples = [values for _row, values in preview.sample[:3]]
         form_body = QWidget()
         form = QFormLayout(form_body)
-        for row, use in enumerate(preview.columns):
+        for use in preview.columns:
             choice = QComboBox()
             choice.setAccessibleName(f"Use column {use.header} as")
             for field in Field:
                 choice.addItem(FIELD_LABELS[field], field.value)
-            choice.setCurrentIndex(choice.findData((use.field or Field.IGNORE).value))
-            firsts = ", ".join(v[row] for v in samples if row < len(v) and v[row])
-            label = QLabel(f"<b>{escape(use.header)}</b><br><small>{escape(firsts[:60])}</small>")
+            choice.activated.connect(lambda _index, header=use.header: self._user_chose(header))
+            label = QLabel()
             label.setBuddy(choice)
             form.addRow(label, choice)
             self.choices[use.header] = choice
+            self._labels[use.header] = label
         self.columns = QScrollArea()
         self.columns.setWidgetResizable(True)
         self.columns.setWidget(form_body)
@@ -80,8 +90,8 @@ class ImportDialog(QDialog):
         self.result = QPlainTextEdit()
         self.result.setReadOnly(True)
         self.result.setAccessibleName("What the import would do, or the problems to fix")
-        self.result.setPlainText("\n".join(preview.problems))
         self.progress = ProgressPanel(self)
+        self._show(preview)
 
         self.check_button = QPushButton("&Check (changes nothing)")
         self.check_button.setAccessibleName("Check the file without importing")
@@ -99,6 +109,7 @@ class ImportDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(about)
+        layout.addWidget(self.explanation)
         layout.addWidget(self.columns, 2)
         layout.addWidget(QLabel("Result:"))
         layout.addWidget(self.result, 1)
@@ -107,7 +118,48 @@ class ImportDialog(QDialog):
         self.resize(820, 640)
 
     def mapping(self) -> dict[str, str]:
-        return {header: str(choice.currentData()) for header, choice in self.choices.items()}
+        """The columns the user changed; the rest are left to the importer's own choice, so
+        its reasons still hold when the file is checked and imported."""
+        return dict(self._chosen)
+
+    def _user_chose(self, header: str) -> None:
+        self._chosen[header] = str(self.choices[header].currentData())
+        try:
+            preview = self._imports.replan(self._preview, self._chosen)
+        except UserError as exc:
+            self.result.setPlainText(str(exc))
+            return
+        self._show(preview)
+
+    def _show(self, preview: ImportPreview) -> None:
+        """Each column's use and the reasons, as the importer now sees them."""
+        self._preview = preview
+        for index, use in enumerate(preview.columns):
+            choice = self.choices[use.header]
+            if use.header not in self._chosen:
+                choice.setCurrentIndex(choice.findData((use.field or Field.IGNORE).value))
+            self._labels[use.header].setText(self._label_text(index, use))
+            # Screen readers hear why a column was set aside, as sighted users read it.
+            choice.setAccessibleDescription(f"Not used: {use.reason}" if use.set_aside else "")
+        lines = [*preview.choices]
+        if preview.not_booked:
+            lines.append(preview.not_booked)
+        self.explanation.setText(
+            "<ul style='margin-left: 0'>"
+            + "".join(f"<li>{escape(line)}</li>" for line in lines)
+            + "</ul>"
+            if lines
+            else ""
+        )
+        self.explanation.setVisible(bool(lines))
+        self.result.setPlainText("\n".join(preview.problems))
+
+    def _label_text(self, index: int, use: ColumnUse) -> str:
+        firsts = ", ".join(v[index] for v in self._samples if index < len(v) and v[index])
+        text = f"<b>{escape(use.header)}</b><br><small>{escape(firsts[:60])}</small>"
+        if use.set_aside:
+            text += f"<br><small><i>Not used: {escape(use.reason)}</i></small>"
+        return text
 
     def run(self, *, dry_run: bool) -> Task:
         imports, event_id, path, mapping = self._imports, self._event_id, self._path, self.mapping()
