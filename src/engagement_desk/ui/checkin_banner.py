@@ -69,6 +69,15 @@ class BannerState:
     needs: str = ""
     outcome: Outcome | None = None
     notice: Notice | None = None
+    person: str = ""  # who the result is about, when it is about someone
+
+    @property
+    def who(self) -> str:
+        """The line to show large after the outcome's word: the person's name when the
+        headline does not already say it ("ALREADY IN — Sarah Ashworth")."""
+        if self.person and self.person not in self.headline:
+            return self.person
+        return self.headline
 
     @property
     def spoken(self) -> str:
@@ -85,7 +94,14 @@ def state_for(result: CheckInResult) -> BannerState:
         needs = "ACCESS NEEDS: " + "; ".join(parts)
     headline = result.headline + (" (scanned again)" if result.repeated else "")
     detail = result.detail if not needs or not result.detail.startswith("Access needs") else ""
-    return BannerState(LOOKS[result.outcome], headline, detail, needs, outcome=result.outcome)
+    return BannerState(
+        LOOKS[result.outcome],
+        headline,
+        detail,
+        needs,
+        outcome=result.outcome,
+        person=result.person_name,
+    )
 
 
 class CheckInBanner(QFrame):

@@ -422,7 +422,6 @@ class CheckInPage(QWidget):
             door.showFullScreen()
         else:
             door.show()
-        door.raise_()
         door.activateWindow()
         door.setFocus()
         return door

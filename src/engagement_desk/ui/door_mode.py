@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QVBoxLayout, QW
 from engagement_desk.ui.checkin_banner import READY_STATE, BannerState
 
 # Sizes as multiples of the app's text size (11 pt by default: the word is then ~70 pt).
-SYMBOL_SCALE = 11.0
+SYMBOL_SCALE = 14.0
 WORD_SCALE = 6.5
 HEADLINE_SCALE = 4.0
 NEEDS_SCALE = 3.0
@@ -107,7 +107,7 @@ class DoorModeView(QWidget):
         look = state.look
         self.symbol.setText(look.symbol)
         self.word.setText(look.word)
-        self.headline.setText(state.headline)
+        self.headline.setText(state.who)
         self.needs.setText(state.needs)
         self.needs.setVisible(bool(state.needs))
         self.detail.setText(state.detail)
@@ -118,10 +118,13 @@ class DoorModeView(QWidget):
             f" #doorCounts {{ border-top: 3px solid {look.foreground}; }}"
         )
         self._size_text()
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()  # the new sizes take effect before the next paint
         self.setAccessibleDescription(state.spoken)
         self.symbol.setAccessibleDescription(look.word)
         self.word.setAccessibleDescription(look.word)
-        self.headline.setAccessibleDescription(state.headline)
+        self.headline.setAccessibleDescription(state.who)
         self.needs.setAccessibleDescription(state.needs)
         self.detail.setAccessibleDescription(state.detail)
 
