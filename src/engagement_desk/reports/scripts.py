@@ -68,8 +68,10 @@ FALLBACK_FONTS = (
 ARABIC_FONT = FALLBACK_FONTS[0]
 
 # Characters never drawn: joiners, variation selectors (the emoji/text switch) and bidi
-# controls. They have no glyph of their own, and this module does the ordering itself.
+# embedding controls, which have no glyph of their own. The left-to-right and right-to-left
+# marks stay: they steer the ordering, and the Arabic font draws them with no width.
 _INVISIBLE_CATEGORIES = frozenset({"Cf"})
+LRM, RLM = "\u200e", "\u200f"
 _RTL_CLASSES = frozenset({"R", "AL", "AN"})
 # Bidi classes the pure-Python algorithm removes (rule X9); held in place by a neutral
 # stand-in, so that levels and characters stay one to one.
@@ -134,6 +136,9 @@ def has_rtl(text: str) -> bool:
 # ---- Arabic joining ------------------------------------------------------------------------
 
 _FORMS = ("isolated", "initial", "medial", "final")
+# Lam followed by one of these must become a lam-alef ligature; every other ligature in the
+# presentation forms is optional and left to the letters' own joined forms.
+_ALEFS = frozenset({0x0622, 0x0623, 0x0625, 0x0627})
 
 
 @cache
@@ -152,7 +157,7 @@ def _presentation_forms() -> tuple[
         parts = [int(part, 16) for part in decomposition[1:]]
         if len(parts) == 1:
             letters.setdefault(parts[0], {}).setdefault(form, code)
-        elif len(parts) == 2 and parts[0] == 0x0644:
+        elif len(parts) == 2 and parts[0] == 0x0644 and parts[1] in _ALEFS:
             ligatures.setdefault((parts[0], parts[1]), {}).setdefault(form, code)
     return letters, ligatures
 
@@ -234,7 +239,7 @@ def prepare(text: str) -> str:
     return "".join(
         c
         for c in text
-        if unicodedata.category(c) not in _INVISIBLE_CATEGORIES
+        if (c in (LRM, RLM) or unicodedata.category(c) not in _INVISIBLE_CATEGORIES)
         and not ("\ufe00" <= c <= "\ufe0f" or "\U000e0100" <= c <= "\U000e01ef")
     )
 
@@ -305,12 +310,28 @@ def _mirrored(char: str, level: int) -> str:
 
 
 def visual(text: str, level: int | None = None) -> str:
-    """One line of prepared text in drawing order (left to right)."""
+    """One line of prepared text in drawing order (left to right), without the direction
+    marks (they steer the order; some fonts would draw them as a visible sign)."""
     if not has_rtl(text):
-        return text
+        return _unmarked(text)
     level = base_level(text) if level is None else level
     order, levels = display_order(text, level)
-    return "".join(_mirrored(text[i], levels[i]) for i in order)
+    return "".join(_mirrored(text[i], levels[i]) for i in order if text[i] not in _MARKS)
+
+
+_MARKS = frozenset({LRM, RLM})
+
+
+def _unmarked(text: str) -> str:
+    return text.replace(LRM, "").replace(RLM, "") if LRM in text or RLM in text else text
+
+
+def join_isolated(parts: Iterator[str] | list[str] | tuple[str, ...], separator: str) -> str:
+    """``parts`` joined for a left-to-right line, each right-to-left part closed with a
+    left-to-right mark, so that the numbers and commas after it stay with what follows:
+    "مسجد النور, 12 Bolton Street" shows the street number before the street, not before the
+    mosque's name."""
+    return separator.join(f"{part}{LRM}" if has_rtl(part) else part for part in parts)
 
 
 # ---- runs by font ---------------------------------------------------------------------------
@@ -459,7 +480,7 @@ class ScriptParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no type
     def draw(self) -> None:
         logical = self.blPara
         text = _paragraph_text(logical)
-        if not has_rtl(text):
+        if not has_rtl(text) and _unmarked(text) == text:
             super().draw()
             return
         level = base_level(text)
@@ -501,13 +522,15 @@ def _displayed_line(line: Any, level: int) -> Any:
     for n, frag in enumerate(words):
         owners += [n] * len(frag.text)
     text = "".join(frag.text for frag in words)
-    if not has_rtl(text):
+    if not has_rtl(text) and _unmarked(text) == text:
         return line
     order, levels = display_order(text, level)
     shown_words: list[Any] = []
     chunk = ""
     owner = -1
     for index in order:
+        if text[index] in _MARKS:
+            continue
         if owners[index] != owner and chunk:
             shown_words.append(words[owner].clone(text=chunk))
             chunk = ""
