@@ -69,7 +69,10 @@ def run_gui(paths: AppPaths, database_url: str | None) -> int:
         )
         return 1
     window = MainWindow(
-        text_size=preferences.text_size, log_file=str(log_file), sound=OutcomeSounds(app)
+        text_size=preferences.text_size,
+        log_file=str(log_file),
+        sound=OutcomeSounds(app),
+        preferences=preferences,
     )
     show_now(app, window)  # the window is on screen while the database layer loads
 
@@ -90,6 +93,7 @@ def run_gui(paths: AppPaths, database_url: str | None) -> int:
         apply_text_size(app, size, family)
 
     window.settings_page.text_size_changed.connect(text_size_changed)
+    window.preferences_changed.connect(lambda: preferences.save(paths.settings_file))
     try:
         return app.exec()
     finally:

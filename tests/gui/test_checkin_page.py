@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from engagement_desk.bootstrap import Desk
@@ -20,6 +20,7 @@ from engagement_desk.ui.checkin_page import CheckInPage
 from engagement_desk.ui.walk_in_dialog import WalkInDialog
 from tests.conftest import FakeClock
 from tests.gui.conftest import ScriptedPrompter
+from tests.gui.scanner_keys import Keyboard
 
 
 def make_event(desk: Desk, title: str = "Radcliffe coffee morning", capacity: int = 30) -> str:
@@ -63,10 +64,11 @@ def page(qtbot: QtBot, desk: Desk, prompter: ScriptedPrompter, sounds: SoundLog)
     return widget
 
 
-def scan_with_scanner(qtbot: QtBot, target: object, code: str) -> None:
-    """What a keyboard-wedge scanner does: the whole code in a burst, then Enter."""
-    qtbot.keyClicks(target, code)
-    qtbot.keyClick(target, Qt.Key.Key_Return)
+def scan_with_scanner(qtbot: QtBot, target: QWidget, code: str) -> None:
+    """What a keyboard-wedge scanner does: the whole code in a burst, Shift pressed and
+    released around every capital, then Enter (tests/gui/scanner_keys.py)."""
+    target.setFocus()
+    Keyboard(target.window()).scan(code, gap_ms=0)
 
 
 def test_scanner_burst_checks_in_whatever_has_focus(
@@ -308,3 +310,85 @@ def test_a_genuine_ticket_not_on_this_laptops_list_is_admitted_and_flagged(
     assert "issued after" in page.banner.detail.text()
     assert sounds[-1] is Outcome.ADMITTED_NOT_ON_LIST
     assert desk.events.rows_for([event_id])[0].checked_in == 1
+
+
+# ---- the desk's settings: scanner prefix and suffix, back to Ready -------------------------
+
+
+def test_settings_page_checks_the_scanner_prefix_and_suffix(qtbot: QtBot) -> None:
+    from engagement_desk.core.scanning import ScannerSettings
+    from engagement_desk.ui.settings_page import SettingsPage
+
+    settings = SettingsPage(
+        text_size=11,
+        database_location="x",
+        data_folder="y",
+        log_file="z",
+        device_name="Door 1",
+        scanner=ScannerSettings(suffix="#"),
+        ready_after=5,
+    )
+    qtbot.addWidget(settings)
+    settings.show()
+    changes: list[ScannerSettings] = []
+    settings.scanner_changed.connect(changes.append)
+    assert settings.scanner_suffix.text() == "#"
+
+    settings.scanner_prefix.setText("a b")
+    assert not settings.save_scanner()
+    assert "no spaces" in settings.scanner_problem.text()
+    assert settings.scanner_problem.isVisible()
+    assert changes == [] and settings.scanner == ScannerSettings(suffix="#")
+
+    settings.scanner_prefix.setText("]Q1")
+    assert settings.save_scanner()
+    assert not settings.scanner_problem.isVisible()
+    assert changes == [ScannerSettings(prefix="]Q1", suffix="#")]
+
+    with qtbot.waitSignal(settings.ready_after_changed) as changed:
+        settings.ready_after.setValue(0)
+    assert changed.args == [0]
+    assert settings.ready_after.text() == "Never"
+    for widget in (settings.ready_after, settings.scanner_prefix, settings.scanner_suffix):
+        assert widget.accessibleName()
+
+
+def test_scanner_settings_reach_the_desk_and_are_saved(
+    qtbot: QtBot, desk: Desk, prompter: ScriptedPrompter
+) -> None:
+    from engagement_desk.core.scanning import ScannerSettings
+    from engagement_desk.services.preferences import Preferences
+    from engagement_desk.ui.main_window import MainWindow
+
+    path = desk.paths.settings_file
+    Preferences(text_size=12, scanner_suffix="%%", ready_after_seconds=8).save(path)
+    preferences = Preferences.load(path)
+    window = MainWindow(desk, prompter=prompter, preferences=preferences)
+    qtbot.addWidget(window)
+    window.preferences_changed.connect(lambda: preferences.save(path))
+    assert window.check_in_page.scanner.settings == ScannerSettings(suffix="%%")
+    assert window.check_in_page.banner.ready_timer.interval() == 8_000
+    assert window.settings_page.scanner_suffix.text() == "%%"
+    assert window.settings_page.ready_after.value() == 8
+
+    window.settings_page.scanner_prefix.setText("*")
+    window.settings_page.scanner_suffix.setText("")
+    window.settings_page.save_scanner()
+    window.settings_page.ready_after.setValue(3)
+    assert window.check_in_page.scanner.settings == ScannerSettings(prefix="*")
+    assert window.check_in_page.banner.ready_timer.interval() == 3_000
+    saved = Preferences.load(path)
+    assert (saved.scanner_prefix, saved.scanner_suffix, saved.ready_after_seconds) == ("*", "", 3)
+    assert saved.text_size == 12
+
+
+def test_a_damaged_preferences_file_gives_safe_scanner_settings(desk: Desk) -> None:
+    from engagement_desk.services.preferences import Preferences
+
+    path = desk.paths.settings_file
+    path.write_text(
+        '{"text_size": 14, "scanner_prefix": "a\\u0002", "ready_after_seconds": 9999}',
+        encoding="utf-8",
+    )
+    loaded = Preferences.load(path)
+    assert (loaded.text_size, loaded.scanner_prefix, loaded.ready_after_seconds) == (14, "", 120)

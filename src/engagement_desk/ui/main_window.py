@@ -28,12 +28,15 @@ from engagement_desk.ui.prompts import DialogPrompter, Prompter
 if TYPE_CHECKING:
     from engagement_desk.bootstrap import Desk
     from engagement_desk.core.checkin import Outcome
+    from engagement_desk.core.scanning import ScannerSettings
+    from engagement_desk.services.preferences import Preferences
 
 PAGES = ("Events", "People", "Check-in", "Voices", "Reports", "Settings")
 
 
 class MainWindow(QMainWindow):
     ready = Signal()
+    preferences_changed = Signal()  # the scanner or check-in settings changed: save them
 
     def __init__(
         self,
@@ -43,6 +46,7 @@ class MainWindow(QMainWindow):
         text_size: int = 11,
         log_file: str = "",
         sound: Callable[[Outcome], None] | None = None,
+        preferences: Preferences | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
@@ -52,6 +56,7 @@ class MainWindow(QMainWindow):
         self._text_size = text_size
         self._log_file = log_file
         self._sound = sound
+        self._preferences = preferences
 
         self.navigation = QListWidget()
         self.navigation.setAccessibleName("Pages")
@@ -90,6 +95,7 @@ class MainWindow(QMainWindow):
 
     def attach(self, desk: Desk) -> None:
         """Build the pages on an open desk (imports the service layer on first use)."""
+        from engagement_desk.services.preferences import Preferences
         from engagement_desk.ui.checkin_page import CheckInPage
         from engagement_desk.ui.events_page import EventsPage
         from engagement_desk.ui.kiosk import SetPinDialog, open_kiosk
@@ -100,13 +106,23 @@ class MainWindow(QMainWindow):
 
         self.desk = desk
         prompter = self._prompter
+        if self._preferences is None:
+            self._preferences = Preferences(text_size=self._text_size)
+        preferences = self._preferences
         self.setWindowTitle(f"{APP_NAME} — {desk.programmes.current().name}")
         self.events_page = EventsPage(desk.events, desk.schedule, prompter, desk.clock)
         self.people_page = PeoplePage(
             desk.events, desk.registrations, desk.tickets, desk.imports, prompter
         )
         self.check_in_page = CheckInPage(
-            desk.events, desk.check_in, desk.registrations, prompter, desk.clock, self._sound
+            desk.events,
+            desk.check_in,
+            desk.registrations,
+            prompter,
+            desk.clock,
+            self._sound,
+            scanner_settings=preferences.scanner,
+            ready_after=preferences.ready_after_seconds,
         )
         self.voices_page = VoicesPage(
             desk.events,
@@ -115,7 +131,7 @@ class MainWindow(QMainWindow):
             desk.registrations,
             desk.summaries,
             prompter,
-            kiosk=lambda event_id: open_kiosk(desk, event_id),
+            kiosk=lambda event_id: open_kiosk(desk, event_id, self.check_in_page.scanner.settings),
         )
         self.reports_page = ReportsPage(
             desk.events, desk.summaries, desk.actions, desk.programmes, prompter
@@ -127,7 +143,11 @@ class MainWindow(QMainWindow):
             log_file=self._log_file,
             device_name=desk.device.name,
             set_kiosk_pin=lambda: SetPinDialog(desk.kiosk, self),
+            scanner=preferences.scanner,
+            ready_after=preferences.ready_after_seconds,
         )
+        self.settings_page.scanner_changed.connect(self._scanner_changed)
+        self.settings_page.ready_after_changed.connect(self._ready_after_changed)
         pages: dict[str, QWidget] = {
             "Events": self.events_page,
             "People": self.people_page,
@@ -160,6 +180,19 @@ class MainWindow(QMainWindow):
         self.check_in_page.checked_in.connect(self.people_page.refresh)
         self.setProperty("ready", True)
         self.ready.emit()
+
+    def _scanner_changed(self, settings: ScannerSettings) -> None:
+        self.check_in_page.set_scanner_settings(settings)
+        if self._preferences is not None:
+            self._preferences.scanner_prefix = settings.prefix
+            self._preferences.scanner_suffix = settings.suffix
+        self.preferences_changed.emit()
+
+    def _ready_after_changed(self, seconds: int) -> None:
+        self.check_in_page.set_ready_after(seconds)
+        if self._preferences is not None:
+            self._preferences.ready_after_seconds = seconds
+        self.preferences_changed.emit()
 
     def show_page(self, index: int) -> None:
         self.navigation.setCurrentRow(index)
