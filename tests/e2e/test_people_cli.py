@@ -16,6 +16,7 @@ from engagement_desk.core.people import PersonDraft
 from engagement_desk.paths import AppPaths
 from tests.conftest import FakeClock
 from tests.e2e.conftest import Cli
+from tests.unit.import_corpus import CORPUS, Export
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "imports"
 
@@ -61,7 +62,7 @@ def test_a_dry_run_writes_nothing_then_the_import_lists_everyone(cli: Cli, tmp_p
     report = json.loads(done.out)
     assert (report["imported"], report["registrations"], report["waitlisted"]) == (True, 4, 1)
     assert report["duplicates_merged"] == 1
-    assert set(report["ignored_columns"]) == {"Order #", "Ticket Type", "Attendee Status"}
+    assert set(report["ignored_columns"]) == {"Order #", "Ticket Type"}
 
     rows = listed(cli, event)
     assert {r["name"] for r in rows} == {
@@ -78,6 +79,51 @@ def test_a_dry_run_writes_nothing_then_the_import_lists_everyone(cli: Cli, tmp_p
         else:
             assert (row["status"], row["ticket_code"]) == ("waitlisted", None)
     assert event_row(cli, event)["registered"] == 3
+
+
+@pytest.mark.parametrize("export", CORPUS, ids=[e.file for e in CORPUS])
+def test_real_exports_dry_run_import_and_list(cli: Cli, tmp_path: Path, export: Export) -> None:
+    event = add_event(cli)
+    path = tmp_path / export.file
+    shutil.copyfile(DATA / export.file, path)
+
+    dry = cli("people", "import", event, path, "--dry-run", "--json")
+    assert dry.code == 0, dry.err
+    planned = json.loads(dry.out)
+    assert (planned["dry_run"], planned["imported"]) == (True, False)
+    assert planned["registrations"] == len(export.people)
+    assert planned["encoding"] == export.encoding
+    assert set(export.choices) <= set(planned["choices"])
+    assert planned["not_booked"] == sum(planned["not_booked_statuses"].values())
+    uses = {c["column"]: c["field"] for c in planned["columns"]}
+    assert {h: uses[h] for h in export.columns} == export.columns
+    assert listed(cli) == []
+
+    done = cli("people", "import", event, path)
+    assert done.code == 0, done.err
+    for sentence in (*export.choices, export.not_booked):
+        assert sentence in done.out
+
+    assert {r["name"]: r["email"] for r in listed(cli, event)} == export.people
+
+
+def test_an_anonymous_form_without_names_is_refused_with_the_reason(
+    cli: Cli, tmp_path: Path
+) -> None:
+    event = add_event(cli)
+    path = tmp_path / "Have your say.csv"
+    path.write_bytes(
+        b"\xef\xbb\xbfID,Start time,Completion time,Email,Name,Postcode\r\n"
+        b"1,3/3/26 9:14:02,3/3/26 9:16:40,anonymous,,BL9\r\n"
+    )
+
+    refused = cli("people", "import", event, path)
+
+    assert refused.code == 1
+    assert "No column holds people's names ('Name' is empty)" in refused.err
+    assert "nothing was imported from Have your say.csv" in refused.err
+    assert "Traceback" not in refused.err
+    assert listed(cli) == []
 
 
 def test_register_then_cancel_gives_the_place_to_the_waiting_list(cli: Cli) -> None:

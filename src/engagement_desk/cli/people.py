@@ -132,6 +132,10 @@ def _import(desk: Desk, args: argparse.Namespace) -> int:
         print(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
     else:
         _print_report(report)
+    if report.problems:
+        # Which columns were taken for what, so a refusal can be fixed with --map.
+        for choice in report.choices:
+            print(f"engagement-desk: {choice}", file=sys.stderr)
     for problem in report.problems:
         print(f"engagement-desk: {problem}", file=sys.stderr)
     if report.problems:
