@@ -241,11 +241,12 @@ def test_door_mode_text_follows_the_app_text_size(
 ) -> None:
     door = open_door(qtbot, page)
     small = door.word.font().pointSizeF()
-    restore_font(16)
-    door.resize(SCREEN[0] - 2, SCREEN[1])  # any re-layout picks the new size up
-    door.show_state(door.state)
+    banner_word = page.banner.word.styleSheet()
+    restore_font(16)  # what Settings → Text size does
     assert door.word.font().pointSizeF() > small
     assert door.counts["checked_in"].font().pointSizeF() >= 16
+    assert page.banner.word.styleSheet() != banner_word  # the banner's words grew too
+    assert "font-size: 42pt" in page.banner.word.styleSheet()
 
 
 @pytest.fixture

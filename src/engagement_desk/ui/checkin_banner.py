@@ -12,7 +12,7 @@ import enum
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from engagement_desk.core.checkin import Outcome
 from engagement_desk.services.checkin import CheckInResult
@@ -141,6 +141,9 @@ class CheckInBanner(QFrame):
         self.set_ready_after(ready_after)
         self.state = READY_STATE
         self._apply(READY_STATE)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):  # the text size was changed in Settings
+            app.fontChanged.connect(self._text_size_changed)
 
     @property
     def outcome(self) -> Outcome | None:
@@ -178,14 +181,12 @@ class CheckInBanner(QFrame):
             self.ready_timer.start()
         self.state_changed.emit(state)
 
-    def changeEvent(self, event):  # type: ignore[no-untyped-def]
-        super().changeEvent(event)
-        if event.type() == event.Type.FontChange:
-            self._apply(self.state)  # the text size was changed in Settings
+    def _text_size_changed(self) -> None:
+        self._apply(self.state)
 
     def _apply(self, state: BannerState) -> None:
         look = state.look
-        base = self.font().pointSizeF()
+        base = QApplication.font().pointSizeF()
         self.setStyleSheet(
             f"#checkInBanner {{ background: {look.background}; border-radius: 6px;"
             f" border: 2px solid {look.foreground}; }}"

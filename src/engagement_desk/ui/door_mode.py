@@ -99,6 +99,12 @@ class DoorModeView(QWidget):
         layout.addWidget(self.counts_bar)
         self.state = READY_STATE
         self.show_state(READY_STATE)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):  # the text size was changed in Settings
+            app.fontChanged.connect(self._text_size_changed)
+
+    def _text_size_changed(self) -> None:
+        self.show_state(self.state)
 
     # ---- what it shows -------------------------------------------------------------------
 
