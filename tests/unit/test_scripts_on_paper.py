@@ -48,7 +48,6 @@ CHINESE = "王小明"
 POLISH = "Łucja Wójcik-Żak"
 NAMES = [ARABIC, URDU, CHINESE, POLISH]
 MOSQUE = VenueDraft("مسجد النور", "12 Bolton Street, Bury", "BL9 0LL", step_free=True)
-MOSQUE_ON_A_ROAD = VenueDraft("مسجد النور", "Bolton Street, Bury", "BL9 0LL", step_free=True)
 TITLE = "لقاء أولياء الأمور"
 BIDI_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
@@ -218,7 +217,7 @@ def test_a_ticket_name_is_centred_under_the_qr(desk: Desk) -> None:
 def test_sign_in_sheet_lists_every_name_as_typed_with_no_boxes(
     desk: Desk, clock: FakeClock
 ) -> None:
-    event = desk.events.create(venue_event(venue=MOSQUE_ON_A_ROAD))
+    event = desk.events.create(venue_event(venue=MOSQUE))
     for n, name in enumerate(NAMES):
         desk.registrations.register(
             event.short_code,
@@ -228,7 +227,7 @@ def test_sign_in_sheet_lists_every_name_as_typed_with_no_boxes(
     data = render_sign_in_sheet(sheet)
 
     text = extracted(data)
-    assert "Where: مسجد النور, Bolton Street" in text
+    assert "Where: مسجد النور, 12 Bolton Street, Bury" in text
     for name in (CHINESE, POLISH):
         surname, given = split_name(name)
         assert normalised(f"{surname}, {given}".rstrip(", ")) in text, (name, text)
@@ -247,14 +246,14 @@ def test_sign_in_sheet_lists_every_name_as_typed_with_no_boxes(
 
 
 def test_listing_prints_an_arabic_title_and_venue(desk: Desk, tmp_path: Path) -> None:
-    desk.events.create(venue_event(TITLE, venue=MOSQUE_ON_A_ROAD))
+    desk.events.create(venue_event(TITLE, venue=MOSQUE))
     target = tmp_path / "listing.pdf"
     assert desk.schedule.write_listing_pdf(target) == 1
     data = target.read_bytes()
 
     text = extracted(data)
     assert TITLE in text
-    assert "مسجد النور" in text
+    assert "Where: مسجد النور, 12 Bolton Street, Bury, BL9 0LL" in text
     assert boxes(data) == []
 
 
@@ -314,10 +313,20 @@ def test_arabic_letters_take_their_joined_forms() -> None:
         ("Name: ابت ثجح", "Name: حجث تبا"),
         ("ابت (12)", "(12) تبا"),  # brackets face the other way inside right-to-left text
         ("Where: ابت ثجح, Bury", "Where: حجث تبا, Bury"),
+        # mixed with English, the line reads left to right, each Arabic run right to left
+        ("ابت ثجح: SEND in Bury", "حجث تبا: SEND in Bury"),
     ],
 )
 def test_right_to_left_text_is_put_in_display_order(typed: str, shown: str) -> None:
     assert scripts.visual(typed) == shown
+
+
+def test_a_number_after_a_comma_stays_with_what_follows_it() -> None:
+    """By the bidi algorithm alone "مسجد, 12 High St" would show "12" before the mosque's
+    name; each comma-separated part is kept apart instead."""
+    shown = scripts.visual(scripts.prepare("ابت, 12 High St"))
+    assert unicodedata.normalize("NFKC", shown) == "تبا, 12 High St"
+    assert scripts.visual("ابت, 12 High St") == "12 ,تبا High St"  # unprepared, for contrast
 
 
 def test_a_long_right_to_left_passage_wraps_in_reading_order(tmp_path: Path) -> None:

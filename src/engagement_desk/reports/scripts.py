@@ -72,6 +72,7 @@ ARABIC_FONT = FALLBACK_FONTS[0]
 # marks stay: they steer the ordering, and the Arabic font draws them with no width.
 _INVISIBLE_CATEGORIES = frozenset({"Cf"})
 LRM, RLM = "\u200e", "\u200f"
+_MARKS = frozenset({LRM, RLM})
 _RTL_CLASSES = frozenset({"R", "AL", "AN"})
 # Bidi classes the pure-Python algorithm removes (rule X9); held in place by a neutral
 # stand-in, so that levels and characters stay one to one.
@@ -233,9 +234,12 @@ def join_arabic(text: str) -> str:
 
 
 def prepare(text: str) -> str:
-    """Composed (NFC), Arabic joined, and characters that are never drawn taken out."""
+    """Composed (NFC), Arabic joined, comma-separated parts kept apart (see
+    :func:`join_isolated`), and characters that are never drawn taken out."""
     text = unicodedata.normalize("NFC", text)
     text = join_arabic(text)
+    if ", " in text and has_rtl(text):
+        text = join_isolated(text.split(", "), ", ")
     return "".join(
         c
         for c in text
@@ -248,8 +252,12 @@ def prepare(text: str) -> str:
 
 
 def base_level(text: str) -> int:
-    """0 (left to right) or 1 (right to left), from the first letter with a direction."""
-    return int(uba.get_base_level(text))
+    """1 (right to left) for text in right-to-left letters only, such as a name in Arabic;
+    0 (left to right, as the documents are) for anything else, including text that mixes
+    scripts, in which each right-to-left run still reads right to left."""
+    if not has_rtl(text):
+        return 0
+    return int(not any(unicodedata.bidirectional(c) == "L" and c not in _MARKS for c in text))
 
 
 def display_order(text: str, level: int) -> tuple[list[int], list[int]]:
@@ -317,9 +325,6 @@ def visual(text: str, level: int | None = None) -> str:
     level = base_level(text) if level is None else level
     order, levels = display_order(text, level)
     return "".join(_mirrored(text[i], levels[i]) for i in order if text[i] not in _MARKS)
-
-
-_MARKS = frozenset({LRM, RLM})
 
 
 def _unmarked(text: str) -> str:

@@ -20,7 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 from engagement_desk import __version__
 from engagement_desk.core.qr import make_qr_image
 from engagement_desk.reports.fonts import BOLD, register_fonts
-from engagement_desk.reports.scripts import ScriptParagraph, join_isolated, markup
+from engagement_desk.reports.scripts import ScriptParagraph, markup
 from engagement_desk.services.tickets import Ticket, TicketBatch
 
 Progress = Callable[[int, int], None]
@@ -142,13 +142,8 @@ def _draw_event_form(
         link = markup(batch.online_link) if batch.online_link else "we will email you the link"
         y = _paragraph(canvas, f"<b>Where:</b> online. Join at {link}", styles["large"], y)
     else:
-        place = join_isolated(
-            [
-                part
-                for part in (batch.venue_name, batch.venue_address, batch.venue_postcode)
-                if part
-            ],
-            ", ",
+        place = ", ".join(
+            part for part in (batch.venue_name, batch.venue_address, batch.venue_postcode) if part
         )
         y = _paragraph(canvas, f"<b>Where:</b> {markup(place)}", styles["large"], y)
         access = ", ".join(batch.venue_access) if batch.venue_access else ACCESS_UNKNOWN
