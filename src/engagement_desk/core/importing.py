@@ -556,8 +556,10 @@ def decode_text(content: bytes) -> tuple[str, str]:
 
 
 def _looks_binary(text: str) -> bool:
+    """Binary data, not text. A stray NUL or two in a real export is cleaned out of its cell
+    instead (see ``cell_text``); a picture or a UTF-16 file without its BOM has many."""
     sample = text[:8192]
-    if "\x00" in sample:
+    if sample.count("\x00") > 2:
         return True
     controls = sum(1 for c in sample if ord(c) < 32 and c not in "\r\n\t\f\v")
     return controls > max(8, len(sample) // 100)
@@ -1615,6 +1617,16 @@ class _RowReader:
             )
         elif len(name) > 200:
             problem(self._header_of(Field.FULL_NAME), "the name is longer than 200 characters.")
+        elif not any(c.isalpha() for c in name):
+            headers = [h for _, h, f in self.columns if f in _NAME]
+            problems.append(
+                ImportProblem(
+                    number,
+                    " / ".join(headers),
+                    f"'{name}' is not a name (it has no letters). Fix it, or delete the row if "
+                    "it is not a person.",
+                )
+            )
 
         email: str | None = None
         for header, value in values.get(Field.EMAIL, []):
