@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -25,7 +26,7 @@ from engagement_desk.ui.checkin_page import CheckInPage
 from engagement_desk.ui.kiosk import KioskWindow
 from engagement_desk.ui.walk_in_dialog import WalkInDialog
 from tests.gui.conftest import ScriptedPrompter
-from tests.gui.scanner_keys import SHIFT, Keyboard, StepClock
+from tests.gui.scanner_keys import NO_MODIFIER, SHIFT, Keyboard, StepClock
 
 PIN = "2468"
 
@@ -460,3 +461,31 @@ def test_kiosk_and_desk_both_open_a_scan_at_the_kiosk_counts_once(
     Keyboard(kiosk, clock_keys).scan(code_of(ben))
     assert checked_in(desk, event_id) == [("Ben Clarke", "kiosk")]
     assert page.banner.notice is Notice.READY  # the desk did not take it as well
+
+
+def test_a_busy_moment_in_the_middle_of_a_burst_does_not_split_it(
+    qtbot: QtBot, page: CheckInPage, desk: Desk, event_id: str, clock_keys: StepClock
+) -> None:
+    """The app was busy (a database write, a repaint) while the scanner kept typing: the quiet
+    timer fires with the rest of the burst still queued. Those keys are let in first, and
+    their times say they belong to the same burst."""
+    sarah = book(desk, event_id, "Sarah Ashworth")
+    page.search.setFocus()
+    code = code_of(sarah)
+    keys = Keyboard(page, clock_keys)
+    keys.scan(code[:12], terminator=None)  # delivered at once
+    assert page.scanner.holding
+
+    queued = Keyboard(page, clock_keys)  # the rest: waiting in the queue, not yet delivered
+    sent: list[tuple[QWidget, QKeyEvent]] = []
+    queued.send = lambda kind, key, modifiers=NO_MODIFIER, text="", gap_ms=0: sent.append(  # type: ignore[method-assign]
+        (queued.target(), QKeyEvent(kind, key, modifiers, text))
+    )
+    queued.scan(code[12:])
+    for target, event in sent:
+        QApplication.postEvent(target, event)
+
+    with qtbot.waitSignal(page.result_shown):
+        page.scanner.keyboard_went_quiet()  # the timer fires before the queue is read
+    assert checked_in(desk, event_id) == [("Sarah Ashworth", "scanner")]
+    assert page.search.text() == ""

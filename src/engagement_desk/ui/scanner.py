@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -57,6 +57,9 @@ KEY_EVENTS = (QEvent.Type.KeyPress, QEvent.Type.KeyRelease)
 # The timer that hands held keys back once the keyboard goes quiet: a little longer than the
 # classifier's gap, so a scanner's last key before Enter is never handed back early.
 TIMER_SLACK_MS = 30
+# When that timer fires, keys the window system already has may still be waiting to be
+# delivered (a busy moment on a slow laptop): they are let in first, for at most this long.
+CATCH_UP_MS = 100
 
 
 @dataclass
@@ -125,9 +128,11 @@ class ScannerCapture(QObject):
         self._held: list[_HeldKey] = []
         self._replaying = False
         self._active = False
+        self._strokes_seen = 0
+        self._catching_up = False
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self.release_held_keys)
+        self._timer.timeout.connect(self.keyboard_went_quiet)
         self._set_timer_interval()
 
     # ---- settings and switching on/off -------------------------------------------------
@@ -171,6 +176,7 @@ class ScannerCapture(QObject):
         if not isinstance(watched, QWidget) or not self._in_scope(watched):
             return False
         assert isinstance(event, QKeyEvent)
+        self._strokes_seen += 1
         decision = self._classifier.feed(stroke_for(event, self._time_of(event)))
         action = decision.action
         if action is Action.PASS:
@@ -210,6 +216,23 @@ class ScannerCapture(QObject):
         return stamp / 1000 if stamp else time.monotonic()
 
     # ---- handing keys back -----------------------------------------------------------------
+
+    def keyboard_went_quiet(self) -> None:
+        """What the quiet timer calls: no key for a while, by this laptop's clock. If the app
+        was busy, the rest of a burst may be queued already, stamped milliseconds after the
+        last key held: let it in and let the timestamps decide before handing keys back."""
+        if self._catching_up:
+            return
+        seen = self._strokes_seen
+        self._catching_up = True
+        try:
+            QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, CATCH_UP_MS)
+        finally:
+            self._catching_up = False
+        if self._strokes_seen != seen and self._held:
+            self._timer.start()  # more keys came: wait for the keyboard to go quiet again
+            return
+        self.release_held_keys()
 
     def release_held_keys(self) -> None:
         """Hand held keys on to where they were going: this was a person typing."""
