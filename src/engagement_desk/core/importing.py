@@ -724,7 +724,7 @@ def clean_text(text: str) -> str:
 def cell_text(value: Cell) -> str:
     """A cell as the text a person would read in it (control characters removed)."""
     if type(value) is str:
-        return _CONTROL.sub("", value).strip()
+        return value.strip() if value.isprintable() else _CONTROL.sub("", value).strip()
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -993,7 +993,8 @@ def not_booked_sentence(statuses: Iterable[str]) -> str:
 
 _SAMPLE = 5000  # values looked at per column when deciding what it holds
 _PLACEHOLDERS = frozenset(
-    {"anonymous", "anon", "anonymous user", "n a", "na", "none", "null", "unknown", "not given"}
+    {"anonymous", "anon", "anonymous user", "n/a", "n.a.", "na", "none", "null", "unknown"}
+    | {"not given", "(anonymous)", "anonymous."}
 )
 # Whose details a heading is about: the person coming, or someone who booked for them.
 _OWN = frozenset(
@@ -1027,7 +1028,8 @@ def _heading_rank(header: str) -> int:
 
 
 def _is_placeholder(text: str) -> bool:
-    return vocabulary_key(text) in _PLACEHOLDERS or not any(c.isalnum() for c in text)
+    """'anonymous', 'N/A', '-': what forms put where a name or email would be."""
+    return text.casefold() in _PLACEHOLDERS or not any(map(str.isalnum, text))
 
 
 def _column_values(rows: Sequence[tuple[int, tuple[Cell, ...]]], index: int) -> list[str]:
