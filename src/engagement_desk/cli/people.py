@@ -36,7 +36,8 @@ def register(commands: Any) -> None:
         "--map 'Notes=ignore'; fields: full_name, first_name, last_name, email, phone, "
         "postcode, role, child_age_band, child_setting, ehcp_status, need_areas, "
         "access_needs, access_notes, consent_store, consent_special_category, "
-        "consent_future_contact, consent_quote, registered_at, ignore",
+        "consent_future_contact, consent_quote, registered_at, status (attending, cancelled, "
+        "refunded...), ignore",
     )
     importing.add_argument(
         "--dry-run", action="store_true", help="show what would happen; write nothing"
