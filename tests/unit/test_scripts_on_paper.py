@@ -34,6 +34,7 @@ from engagement_desk.paths import resource
 from engagement_desk.reports import scripts
 from engagement_desk.reports.event_report import render_event_report
 from engagement_desk.reports.fonts import BOLD, FAMILY, register_fonts
+from engagement_desk.reports.html import event_report_html
 from engagement_desk.reports.signin_sheet import render_sign_in_sheet
 from engagement_desk.reports.tickets import render_tickets
 from engagement_desk.services.signin import SignInService, split_name
@@ -265,9 +266,16 @@ def test_event_report_prints_an_arabic_title_and_venue(desk: Desk) -> None:
 
     text = extracted(data)
     assert TITLE in text
-    assert "مسجد النور" in text
+    assert "مسجد النور, 12 Bolton Street, Bury, BL9 0LL" in text
     for page in range(len(PdfReader(io.BytesIO(data)).pages)):
         assert boxes(data, page) == [], page
+
+    # The HTML version: the Arabic title is a right-to-left heading, the venue keeps the
+    # street number with the street (a left-to-right mark closes the Arabic part).
+    html = event_report_html(summary)
+    assert f'<h1 dir="rtl">{TITLE}</h1>' in html
+    assert "مسجد النور\u200e, 12 Bolton Street" in html
+    assert 'dir="rtl"' not in html.replace(f'<h1 dir="rtl">{TITLE}</h1>', "")
 
 
 # ---- the text machinery ----------------------------------------------------------------------

@@ -27,6 +27,7 @@ from engagement_desk.reports.content import (
     Text,
     TitlePage,
 )
+from engagement_desk.reports.direction import base_level, isolate_parts
 from engagement_desk.reports.event_report import event_report
 from engagement_desk.reports.programme_report import programme_report
 
@@ -126,8 +127,15 @@ def _e(text: str) -> str:
 
 
 def _lines(text: str) -> str:
-    """Escaped, with the content's line breaks as <br>."""
-    return "<br>".join(_e(line) for line in text.split("\n"))
+    """Escaped, with the content's line breaks as <br>; ", "-separated parts of a line kept
+    apart when it holds right-to-left text (as on the PDF)."""
+    return "<br>".join(_e(isolate_parts(line)) for line in text.split("\n"))
+
+
+def _dir(text: str) -> str:
+    """' dir="rtl"' for content in right-to-left letters only (a comment in Urdu), so that
+    it is set flush right with its punctuation at its end; mixed text stays left to right."""
+    return ' dir="rtl"' if base_level(text) == 1 else ""
 
 
 class _Writer:
@@ -153,19 +161,22 @@ class _Writer:
             self.heading(block)
         elif isinstance(block, Text):
             css = "" if block.kind == "body" else f' class="{block.kind}"'
-            self.lines.append(f"<p{css}>{_lines(block.text)}</p>")
+            self.lines.append(f"<p{css}{_dir(block.text)}>{_lines(block.text)}</p>")
         elif isinstance(block, Bullets):
-            items = "".join(f"<li>{_lines(item)}</li>" for item in block.items)
+            items = "".join(f"<li{_dir(item)}>{_lines(item)}</li>" for item in block.items)
             self.lines.append(f"<ul>{items}</ul>")
         elif isinstance(block, Table):
             self.table(block)
         elif isinstance(block, BarChart):
             self.chart(block)
         elif isinstance(block, Quote):
-            self.lines.append(f"<blockquote><p>{_lines(block.text)}</p></blockquote>")
+            self.lines.append(
+                f"<blockquote><p{_dir(block.text)}>{_lines(block.text)}</p></blockquote>"
+            )
         elif isinstance(block, Entry):
             details = "".join(
-                f"<dt>{_e(label)}</dt><dd>{_lines(value)}</dd>" for label, value in block.details
+                f"<dt>{_e(label)}</dt><dd{_dir(value)}>{_lines(value)}</dd>"
+                for label, value in block.details
             )
             self.lines.append(
                 f'<div class="entry"><p><strong>{_lines(block.text)}</strong></p>'
@@ -186,11 +197,14 @@ class _Writer:
         self.open_levels.append(level)
 
     def title_page(self, page: TitlePage) -> None:
-        facts = "".join(f"<dt>{_e(label)}</dt><dd>{_e(value)}</dd>" for label, value in page.facts)
+        facts = "".join(
+            f"<dt>{_e(label)}</dt><dd{_dir(value)}>{_e(isolate_parts(value))}</dd>"
+            for label, value in page.facts
+        )
         self.lines += [
             "<header>",
             f'<p class="kicker">{_e(page.kicker)}</p>',
-            f"<h1>{_e(page.title)}</h1>",
+            f"<h1{_dir(page.title)}>{_e(page.title)}</h1>",
             f'<dl class="facts">{facts}</dl>',
             f'<p class="prepared">{_e(page.prepared_for)}</p>',
             f"<p>{_e(page.generated)}</p>",
@@ -206,10 +220,10 @@ class _Writer:
             out = []
             for index, value in enumerate(values):
                 if index == 0:
-                    out.append(f'<th scope="row">{_lines(value)}</th>')
+                    out.append(f'<th scope="row"{_dir(value)}>{_lines(value)}</th>')
                 else:
                     css = NUMBER if index < len(numeric) and numeric[index] else ""
-                    out.append(f"<td{css}>{_lines(value)}</td>")
+                    out.append(f"<td{css}{_dir(value)}>{_lines(value)}</td>")
             return "".join(out)
 
         head = "".join(

@@ -42,6 +42,14 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from engagement_desk.paths import resource
+from engagement_desk.reports.direction import (
+    LRM,
+    MARKS,
+    RLM,
+    base_level,
+    has_rtl,
+    isolate_parts,
+)
 from engagement_desk.reports.fonts import BOLD, BOLD_ITALIC, FAMILY, register_fonts
 
 Anchor = Literal["start", "middle", "end"]
@@ -71,9 +79,6 @@ ARABIC_FONT = FALLBACK_FONTS[0]
 # embedding controls, which have no glyph of their own. The left-to-right and right-to-left
 # marks stay: they steer the ordering, and the Arabic font draws them with no width.
 _INVISIBLE_CATEGORIES = frozenset({"Cf"})
-LRM, RLM = "\u200e", "\u200f"
-_MARKS = frozenset({LRM, RLM})
-_RTL_CLASSES = frozenset({"R", "AL", "AN"})
 # Bidi classes the pure-Python algorithm removes (rule X9); held in place by a neutral
 # stand-in, so that levels and characters stay one to one.
 _X9_REMOVED = frozenset({"RLE", "LRE", "RLO", "LRO", "PDF", "BN"})
@@ -127,11 +132,6 @@ def is_plain(text: str, font: str) -> bool:
         return True
     covered = _coverage(font)
     return all(ord(c) in covered for c in text) and not has_rtl(text)
-
-
-def has_rtl(text: str) -> bool:
-    """Whether the text holds right-to-left letters (Arabic, Urdu, Hebrew...)."""
-    return not text.isascii() and any(unicodedata.bidirectional(c) in _RTL_CLASSES for c in text)
 
 
 # ---- Arabic joining ------------------------------------------------------------------------
@@ -235,11 +235,10 @@ def join_arabic(text: str) -> str:
 
 def prepare(text: str) -> str:
     """Composed (NFC), Arabic joined, comma-separated parts kept apart (see
-    :func:`join_isolated`), and characters that are never drawn taken out."""
+    ``direction.isolate_parts``), and characters that are never drawn taken out."""
     text = unicodedata.normalize("NFC", text)
     text = join_arabic(text)
-    if ", " in text and has_rtl(text):
-        text = join_isolated(text.split(", "), ", ")
+    text = isolate_parts(text)
     return "".join(
         c
         for c in text
@@ -249,15 +248,6 @@ def prepare(text: str) -> str:
 
 
 # ---- right-to-left order -------------------------------------------------------------------
-
-
-def base_level(text: str) -> int:
-    """1 (right to left) for text in right-to-left letters only, such as a name in Arabic;
-    0 (left to right, as the documents are) for anything else, including text that mixes
-    scripts, in which each right-to-left run still reads right to left."""
-    if not has_rtl(text):
-        return 0
-    return int(not any(unicodedata.bidirectional(c) == "L" and c not in _MARKS for c in text))
 
 
 def display_order(text: str, level: int) -> tuple[list[int], list[int]]:
@@ -324,19 +314,11 @@ def visual(text: str, level: int | None = None) -> str:
         return _unmarked(text)
     level = base_level(text) if level is None else level
     order, levels = display_order(text, level)
-    return "".join(_mirrored(text[i], levels[i]) for i in order if text[i] not in _MARKS)
+    return "".join(_mirrored(text[i], levels[i]) for i in order if text[i] not in MARKS)
 
 
 def _unmarked(text: str) -> str:
     return text.replace(LRM, "").replace(RLM, "") if LRM in text or RLM in text else text
-
-
-def join_isolated(parts: Iterator[str] | list[str] | tuple[str, ...], separator: str) -> str:
-    """``parts`` joined for a left-to-right line, each right-to-left part closed with a
-    left-to-right mark, so that the numbers and commas after it stay with what follows:
-    "مسجد النور, 12 Bolton Street" shows the street number before the street, not before the
-    mosque's name."""
-    return separator.join(f"{part}{LRM}" if has_rtl(part) else part for part in parts)
 
 
 # ---- runs by font ---------------------------------------------------------------------------
@@ -534,7 +516,7 @@ def _displayed_line(line: Any, level: int) -> Any:
     chunk = ""
     owner = -1
     for index in order:
-        if text[index] in _MARKS:
+        if text[index] in MARKS:
             continue
         if owners[index] != owner and chunk:
             shown_words.append(words[owner].clone(text=chunk))
