@@ -438,3 +438,14 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class Tombstone(Base):
+    """A person erased on request (or purged by the retention rule): their id and when,
+    nothing else. Packs carry tombstones to venue laptops and merges honour them, so no later
+    bundle or pack can bring the person's details back."""
+
+    __tablename__ = "tombstone"
+
+    person_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    erased_at: Mapped[datetime] = mapped_column(default=utcnow)
