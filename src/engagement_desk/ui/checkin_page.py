@@ -152,7 +152,7 @@ class CheckInPage(QWidget):
         self.door_button.setAccessibleName("Door mode: show results full screen for the queue")
         self.door_button.setToolTip("F11. Esc or F11 again leaves door mode.")
         self.door_button.clicked.connect(self.open_door_mode)
-        QShortcut(QKeySequence(Qt.Key.Key_F11), self, activated=self.open_door_mode)
+        QShortcut(QKeySequence(Qt.Key.Key_F11), self, self.open_door_mode)
         self.chart = ArrivalsChart()
 
         self.camera = CameraScanner()
