@@ -32,6 +32,7 @@ from engagement_desk.core.events import VenueDraft
 from engagement_desk.core.people import PersonDraft
 from engagement_desk.paths import resource
 from engagement_desk.reports import scripts
+from engagement_desk.reports.direction import has_rtl
 from engagement_desk.reports.event_report import render_event_report
 from engagement_desk.reports.fonts import BOLD, FAMILY, register_fonts
 from engagement_desk.reports.html import event_report_html
@@ -287,6 +288,8 @@ def test_latin_text_takes_the_fast_path_unchanged() -> None:
         assert scripts.is_plain(text, FAMILY)
         assert "<font" not in scripts.markup(text)
     assert scripts.markup("Tom & <Jerry>") == "Tom &amp; &lt;Jerry&gt;"
+    assert not has_rtl("Café · 王小明 😀") and not has_rtl(POLISH)
+    assert has_rtl(ARABIC) and has_rtl(URDU) and has_rtl("שלום") and has_rtl("١٢")
 
 
 def test_markup_escapes_text_inside_font_runs() -> None:

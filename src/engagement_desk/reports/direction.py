@@ -10,17 +10,23 @@ Arabic run and show before the mosque's name.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 
 LRM, RLM = "\u200e", "\u200f"  # left-to-right and right-to-left marks: invisible, strong
 MARKS = frozenset({LRM, RLM})
 _RTL_CLASSES = frozenset({"R", "AL", "AN"})
+# Every right-to-left character is at or above Hebrew (U+0590): a quick search in C finds
+# the few characters worth looking up, so Latin text with a "·" or "é" costs next to nothing.
+_FROM_HEBREW_UP = re.compile("[\u0590-\U0010ffff]")
 
 
 def has_rtl(text: str) -> bool:
     """Whether the text holds right-to-left letters (Arabic, Urdu, Hebrew...)."""
-    return not text.isascii() and any(unicodedata.bidirectional(c) in _RTL_CLASSES for c in text)
+    if text.isascii():
+        return False
+    return any(unicodedata.bidirectional(c) in _RTL_CLASSES for c in _FROM_HEBREW_UP.findall(text))
 
 
 def base_level(text: str) -> int:
