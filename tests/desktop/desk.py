@@ -147,6 +147,9 @@ class RunningDesk:
             f"else. Check-ins in the database (not undone) after {CHECK_IN_SECONDS} s: "
             f"{', '.join(seen) or 'none'}."
         )
+        if self.x.last_burst is not None:
+            keys, seconds = self.x.last_burst
+            message += f" (The scanner burst of {keys} keys took {seconds:.2f} s to send.)"
         if boxes:
             shot = self.x.screenshot("not-checked-in")
             message += f"\nScreen then: {shot}\n{self._describe_boxes(boxes)}"
