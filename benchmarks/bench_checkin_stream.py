@@ -32,7 +32,7 @@ from engagement_desk.bootstrap import open_desk
 from engagement_desk.paths import AppPaths
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.bench_checkin import checkpointed_copy, make_event  # noqa: E402
+from benchmarks.bench_checkin import checkpointed_copy, make_event
 
 GOAL_RATIO = 3.0
 WARM_UP = 5

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from engagement_desk import APP_NAME, __version__
 from engagement_desk.logs import configure_logging
-from engagement_desk.paths import AppPaths, resource
+from engagement_desk.paths import AppPaths, DataFolderProblem, resource
 from engagement_desk.ui.crash import install_crash_handler
 from engagement_desk.ui.main_window import MainWindow
 from engagement_desk.ui.sounds import OutcomeSounds
@@ -49,9 +49,13 @@ def instance_lock(paths: AppPaths, database_location: str) -> QLockFile:
 
 
 def run_gui(paths: AppPaths, database_url: str | None) -> int:
-    paths.ensure()
-    log_file = configure_logging(paths.logs)
     app = application()
+    try:
+        paths.ensure()
+    except DataFolderProblem as problem:
+        QMessageBox.critical(None, APP_NAME, str(problem))
+        return 1
+    log_file = configure_logging(paths.logs)
     install_crash_handler(log_file)
     family = load_fonts()
     from engagement_desk.services.preferences import Preferences

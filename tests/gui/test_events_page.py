@@ -110,7 +110,7 @@ def test_validation_messages_appear_and_nothing_is_saved(
     text = dialog.problems.text()
     assert "Give the event a title." in text
     assert "The event must end after it starts." in text
-    assert "Capacity cannot be negative" in text
+    assert "Capacity must be a whole number from 1 to 100,000" in text
     assert "A venue event needs a venue" in text
     assert dialog.title.accessibleDescription() == "Give the event a title."
     assert desk.events.list_events(When.ALL) == []
@@ -119,6 +119,30 @@ def test_validation_messages_appear_and_nothing_is_saved(
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     assert "Capacity must be a whole number" in dialog.problems.text()
     assert desk.events.list_events(When.ALL) == []
+
+
+def test_times_the_uk_clocks_skip_or_repeat_are_refused_not_guessed(
+    qtbot: QtBot, page: EventsPage, desk: Desk
+) -> None:
+    dialog = page.new_event()
+    qtbot.keyClicks(dialog.title, "Night-time webinar")
+    dialog.venue_name.setCurrentText("Radcliffe Library")
+    dialog.starts.setDateTime(london(2026, 3, 29, 1, 30))  # clocks go forward at 01:00
+    dialog.ends.setDateTime(london(2026, 10, 25, 1, 30))  # clocks go back at 02:00
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    text = dialog.problems.text()
+    assert "01:30 on Sun 29 Mar 2026 does not exist in the UK" in text
+    assert "01:30 on Sun 25 Oct 2026 happens twice in the UK" in text
+    assert dialog.starts.accessibleDescription().startswith("01:30 on Sun 29 Mar 2026")
+    assert desk.events.list_events(When.ALL) == []
+
+    dialog.starts.setDateTime(london(2026, 3, 29, 2, 30))
+    dialog.ends.setDateTime(london(2026, 3, 29, 4, 0))
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    saved = desk.events.list_events(When.ALL)[0]
+    assert desk.events.get(saved.id).draft.starts_at == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
 
 
 def test_a_webinar_needs_no_venue_but_a_proper_link(

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from engagement_desk.core.clock import local_to_utc, to_local
+from engagement_desk.core.clock import local_to_utc, to_local, wall_clock_problem
 from engagement_desk.core.events import (
     EventDraft,
     Problem,
@@ -43,9 +43,13 @@ def _to_qt(moment: datetime) -> QDateTime:
     return QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute))
 
 
-def _from_qt(value: QDateTime) -> datetime:
+def _wall_clock(value: QDateTime) -> datetime:
     day, clock = value.date(), value.time()
-    return local_to_utc(datetime(day.year(), day.month(), day.day(), clock.hour(), clock.minute()))
+    return datetime(day.year(), day.month(), day.day(), clock.hour(), clock.minute())
+
+
+def _from_qt(value: QDateTime) -> datetime:
+    return local_to_utc(_wall_clock(value))
 
 
 class EventDialog(QDialog):
@@ -181,6 +185,7 @@ class EventDialog(QDialog):
         self.problems.fields = {
             "title": self.title,
             "kind": self.kind,
+            "starts_at": self.starts,
             "ends_at": self.ends,
             "capacity": self.capacity,
             "venue": self.venue_name,
@@ -248,6 +253,11 @@ class EventDialog(QDialog):
                         "capacity", "Capacity must be a whole number; leave it empty for no limit."
                     )
                 )
+        for field, box in (("starts_at", self.starts), ("ends_at", self.ends)):
+            # A time the clocks skip or repeat at a UK clock change is refused, not guessed.
+            trouble = wall_clock_problem(_wall_clock(box.dateTime()))
+            if trouble is not None:
+                problems.append(Problem(field, trouble))
         starts, ends = _from_qt(self.starts.dateTime()), _from_qt(self.ends.dateTime())
         agenda, agenda_problems = parse_agenda(self.agenda.toPlainText(), to_local(starts).date())
         problems.extend(agenda_problems)
