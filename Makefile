@@ -10,10 +10,12 @@ run:
 test:
 	bash scripts/test.sh
 
-bench: install
+bench:
+	bash scripts/install.sh --test
 	.venv/bin/python benchmarks/run_all.py
 
-installer: install
+installer:
+	bash scripts/install.sh --test
 	.venv/bin/pyinstaller --noconfirm build_installer.spec
 
 clean:

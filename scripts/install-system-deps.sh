@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# Debian packages Qt needs on a bare machine (offscreen and real windows),
-# Qt Multimedia's audio library, poppler for looking at PDFs, PostgreSQL for
-# the shared-server tests, the X programs the desktop tests drive the real app
-# with (Xvfb, openbox, xdotool, ImageMagick's import, xclip, xprop), and
-# python3-venv. Installs only what is missing.
+# Debian packages, installed only when missing.
+#
+#   install-system-deps.sh          what the app needs: Qt's libraries for offscreen and real
+#                                   windows, Qt Multimedia's audio library, Xvfb for a
+#                                   machine with no screen, python3-venv
+#   install-system-deps.sh --test   also what the tests need: poppler (reading PDFs back),
+#                                   PostgreSQL (the shared-server tests), and the X programs
+#                                   the desktop tests drive the real app with (openbox,
+#                                   xdotool, ImageMagick's import, xclip, xprop)
 set -euo pipefail
 packages=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
           libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
           libxcb-render-util0 libxcb-shape0 libxcb-randr0 libxcb-xinerama0 libxcb-xkb1
-          libnss3 libpulse0 libasound2 poppler-utils xvfb xauth
-          openbox xdotool imagemagick xclip x11-utils
-          postgresql)
+          libnss3 libpulse0 libasound2 xvfb xauth)
+if [ "${1:-}" = "--test" ]; then
+  packages+=(poppler-utils openbox xdotool imagemagick xclip x11-utils postgresql)
+fi
 if ! command -v dpkg >/dev/null 2>&1; then
   echo "Not a Debian-like system: install Qt's runtime libraries yourself." >&2
   exit 0

@@ -2,7 +2,7 @@
 # Install everything, then lint, type-check and run the whole test suite (GUI tests offscreen).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install.sh
+bash scripts/install.sh --test
 echo "== ruff"
 .venv/bin/ruff check src tests benchmarks
 .venv/bin/ruff format --check src tests benchmarks
