@@ -264,9 +264,17 @@ def _run_command(args: argparse.Namespace) -> int:
         # The reader went away (e.g. piped into `head`): stop quietly.
         sys.stderr.close()
         return 0
-    except Exception:
+    except Exception as exc:
+        # A fault in the app itself: the user gets a plain sentence and where the details
+        # are, never a traceback (the log keeps it for whoever supports the app).
         log.exception("command %s failed", name)
-        raise
+        _say(
+            f"Something went wrong that Engagement Desk did not expect ({type(exc).__name__}), "
+            f"so '{name}' stopped. The details are in the log in {paths.logs}; please send "
+            "it to whoever supports Engagement Desk here. Anything saved before this point "
+            "stays saved."
+        )
+        return 1
     finally:
         if desk is not None:
             desk.close()
