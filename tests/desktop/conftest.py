@@ -6,7 +6,7 @@ process on its own copy of a data folder that the app's command line filled once
 Everything a test started is stopped when it ends, pass or fail; on a failure a screenshot
 of the screen is saved first, into the test's tmp folder.
 
-Without the X programs (scripts/install-system-deps.sh installs them) these tests are
+Without the X programs (scripts/install-system-deps.sh --test installs them) these tests are
 skipped with the reason, except when the CI environment variable is set: then that is a
 failure, so a CI machine that lost a package cannot pass by skipping.
 """
@@ -44,7 +44,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         "desktop: starts the real app on an Xvfb screen and types with xdotool "
-        "(needs the X programs from scripts/install-system-deps.sh)",
+        "(needs the X programs from scripts/install-system-deps.sh --test)",
     )
 
 
@@ -82,7 +82,7 @@ def x_tools() -> None:
     if missing:
         message = (
             "Desktop tests need " + ", ".join(missing) + ". Install them with "
-            "scripts/install-system-deps.sh (Debian: apt-get install xvfb openbox xdotool "
+            "scripts/install-system-deps.sh --test (Debian: apt-get install xvfb openbox xdotool "
             "imagemagick xclip x11-utils)."
         )
         if on_ci():
