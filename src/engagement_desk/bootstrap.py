@@ -16,6 +16,7 @@ from engagement_desk.services.events import EventService
 from engagement_desk.services.imports import ImportService
 from engagement_desk.services.kiosk import KioskService
 from engagement_desk.services.packs import PackService
+from engagement_desk.services.privacy import PrivacyService
 from engagement_desk.services.programmes import ProgrammeService
 from engagement_desk.services.registrations import RegistrationService
 from engagement_desk.services.schedule import ScheduleService
@@ -39,6 +40,7 @@ class Desk:
     devices: DeviceService
     tickets: TicketService
     registrations: RegistrationService
+    privacy: PrivacyService
     imports: ImportService
     check_in: CheckInService
     webinars: WebinarService
@@ -60,26 +62,31 @@ def open_desk(
     *,
     clock: Clock = system_clock,
     read_only: bool = False,
+    new_identity: bool = False,
 ) -> Desk:
     """Open the database (checked first) and build the services.
 
     ``read_only``: for commands and pages that only read. Nothing is written: not the
     database (see Database.open), not this laptop's identity; otherwise this laptop is
     noted in the database with the first change it saves, not merely for opening it.
+    ``new_identity``: the user agreed that a damaged identity file that nothing can recover
+    becomes a new laptop (see services/devices.py; otherwise IdentityLost is raised).
     """
     paths.ensure(for_reading=read_only)
     db = Database.open(
         paths.database_url(database_url), backups_dir=paths.backups, read_only=read_only
     )
     try:
-        return _build(paths, db, clock)
+        return _build(paths, db, clock, new_identity)
     except BaseException:
         db.dispose()
         raise
 
 
-def _build(paths: AppPaths, db: Database, clock: Clock) -> Desk:
-    device = load_or_create_device(paths.device_file, create=not db.read_only)
+def _build(paths: AppPaths, db: Database, clock: Clock, new_identity: bool = False) -> Desk:
+    device = load_or_create_device(
+        paths.device_file, create=not db.read_only, db=db, start_afresh=new_identity
+    )
     devices = DeviceService(db, device)
     if not db.read_only:
         devices.record_on_writes()
@@ -88,6 +95,10 @@ def _build(paths: AppPaths, db: Database, clock: Clock) -> Desk:
         programmes.ensure_seeded()
     events = EventService(db, device, programmes, clock)
     tickets = TicketService(db)
+    registrations = RegistrationService(db, device, tickets, clock)
+    privacy = PrivacyService(db, device, registrations, clock)
+    backups = BackupService(db)
+    backups.after_restore.append(tickets.forget_keys)
     return Desk(
         paths=paths,
         db=db,
@@ -98,7 +109,8 @@ def _build(paths: AppPaths, db: Database, clock: Clock) -> Desk:
         demo=DemoService(db, device, programmes, events, clock),
         devices=devices,
         tickets=tickets,
-        registrations=RegistrationService(db, device, tickets, clock),
+        registrations=registrations,
+        privacy=privacy,
         imports=ImportService(db, device, tickets, clock),
         check_in=CheckInService(db, device, events, tickets, clock),
         webinars=WebinarService(db, device, clock),
@@ -106,7 +118,7 @@ def _build(paths: AppPaths, db: Database, clock: Clock) -> Desk:
         voices=VoiceService(db, device, clock),
         summaries=SummaryService(db, clock),
         actions=ActionService(db, device, clock, programmes=programmes),
-        backups=BackupService(db),
-        packs=PackService(db, device, events, tickets, clock),
+        backups=backups,
+        packs=PackService(db, device, events, tickets, clock, privacy=privacy, backups=backups),
         clock=clock,
     )

@@ -289,7 +289,7 @@ def test_people_on_postgres(
         assert len(result.promoted) == 1
         walk_in = desk.registrations.walk_in(event, "Sam Lee", "sam@example.org")
         assert walk_in.checked_in
-        erased = desk.registrations.erase_person("zoe.hughes@example.org")
+        erased = desk.privacy.erase_person("zoe.hughes@example.org")
         assert erased.name == "Zoë Hughes"
         assert "Zoë Hughes" not in [r.name for r in desk.registrations.list_people()]
     finally:

@@ -44,7 +44,9 @@ def book(desk: Desk, event_id: str, name: str, email: str) -> str:
 
 @pytest.fixture
 def page(qtbot: QtBot, desk: Desk, prompter: ScriptedPrompter) -> PeoplePage:
-    widget = PeoplePage(desk.events, desk.registrations, desk.tickets, desk.imports, prompter)
+    widget = PeoplePage(
+        desk.events, desk.registrations, desk.tickets, desk.imports, prompter, desk.privacy
+    )
     qtbot.addWidget(widget)
     widget.show()
     return widget

@@ -486,7 +486,7 @@ def test_registrations_without_a_person_are_named_for_what_they_are(
     erased = book(desk, event, "Erin Erased")
     clock.advance(minutes=1)
     desk.check_in.scan(event, code_of(erased))
-    desk.registrations.erase_person(erased.email or "")
+    desk.privacy.erase_person(erased.email or "")
 
     names = [r.person_name for r in desk.check_in.recent(event)]
     assert names == [

@@ -23,6 +23,7 @@ from engagement_desk.db.models import (
     Theme,
 )
 from engagement_desk.services.errors import NotFound
+from engagement_desk.services.privacy import PrivacyService
 from engagement_desk.services.registrations import ERASED_TEXT, RegistrationService
 from engagement_desk.services.tickets import TicketService
 from tests.conftest import FakeClock
@@ -39,6 +40,11 @@ QUESTION = "When will Ottoline's annual review paperwork arrive?"
 @pytest.fixture
 def registrations(desk: Desk, clock: FakeClock) -> RegistrationService:
     return RegistrationService(desk.db, desk.device, TicketService(desk.db), clock)
+
+
+@pytest.fixture
+def privacy(desk: Desk, registrations: RegistrationService, clock: FakeClock) -> PrivacyService:
+    return PrivacyService(desk.db, desk.device, registrations, clock)
 
 
 @pytest.fixture
@@ -113,9 +119,9 @@ def file_bytes(desk: Desk) -> bytes:
 
 
 def test_export_holds_everything_about_the_person(
-    desk: Desk, registrations: RegistrationService, philippa: dict[str, str], tmp_path: Path
+    desk: Desk, privacy: PrivacyService, philippa: dict[str, str], tmp_path: Path
 ) -> None:
-    data = registrations.export_person(EMAIL.upper())
+    data = privacy.export_person(EMAIL.upper())
 
     person = data["person"]
     assert (person["id"], person["full_name"], person["email"]) == (philippa["person"], NAME, EMAIL)
@@ -138,7 +144,7 @@ def test_export_holds_everything_about_the_person(
     ]
     # It is JSON, and asking by id gives the same.
     assert json.loads(json.dumps(data)) == data
-    assert registrations.export_person(philippa["person"])["person"] == person
+    assert privacy.export_person(philippa["person"])["person"] == person
     assert "Keith" not in json.dumps(data)
     with desk.db.session() as s:
         assert s.scalar(
@@ -149,24 +155,27 @@ def test_export_holds_everything_about_the_person(
         )
 
 
-def test_export_of_someone_unknown_is_explained(registrations: RegistrationService) -> None:
+def test_export_of_someone_unknown_is_explained(privacy: PrivacyService) -> None:
     with pytest.raises(NotFound, match=r"No one has the email address nobody@example\.org"):
-        registrations.export_person("Nobody@example.org")
+        privacy.export_person("Nobody@example.org")
     with pytest.raises(NotFound, match="No person has the id 'p-123'"):
-        registrations.export_person("p-123")
+        privacy.export_person("p-123")
 
 
 # ---- erase --------------------------------------------------------------------------
 
 
 def test_erasing_removes_their_details_from_the_file_and_keeps_the_counts(
-    desk: Desk, registrations: RegistrationService, philippa: dict[str, str]
+    desk: Desk,
+    registrations: RegistrationService,
+    privacy: PrivacyService,
+    philippa: dict[str, str],
 ) -> None:
     before = [(r.registered, r.checked_in, r.walk_ins) for r in desk.events.list_events()]
     raw = file_bytes(desk)
     assert NAME.encode() in raw or EMAIL.encode() in raw  # the test can see them before
 
-    result = registrations.erase_person(EMAIL)
+    result = privacy.erase_person(EMAIL)
 
     assert (result.name, result.email) == (NAME, EMAIL)
     assert result.registrations_kept == 2
@@ -210,11 +219,11 @@ def test_erasing_removes_their_details_from_the_file_and_keeps_the_counts(
         assert s.scalars(select(Person.full_name)).all() == ["Keith Other"]
     assert [r.name for r in registrations.list_people()] == ["Keith Other"]
     with pytest.raises(NotFound):
-        registrations.export_person(EMAIL)
+        privacy.export_person(EMAIL)
 
 
 def test_an_erased_persons_place_at_a_coming_event_goes_to_the_waiting_list(
-    desk: Desk, registrations: RegistrationService
+    desk: Desk, registrations: RegistrationService, privacy: PrivacyService
 ) -> None:
     full = desk.events.create(venue_event("Ramsbottom coffee", capacity=1)).short_code
     leaving = registrations.register(full, PersonDraft(NAME, email=EMAIL, consent_store=True))
@@ -222,7 +231,7 @@ def test_an_erased_persons_place_at_a_coming_event_goes_to_the_waiting_list(
         full, PersonDraft("Keith Other", email="keith@example.org", consent_store=True)
     )
 
-    registrations.erase_person(EMAIL)
+    privacy.erase_person(EMAIL)
 
     assert registrations.registration(leaving.id).status.value == "cancelled"
     promoted = registrations.registration(waiting.id)
@@ -231,8 +240,8 @@ def test_an_erased_persons_place_at_a_coming_event_goes_to_the_waiting_list(
 
 
 def test_erasing_twice_says_there_is_no_one_to_erase(
-    registrations: RegistrationService, philippa: dict[str, str]
+    privacy: PrivacyService, philippa: dict[str, str]
 ) -> None:
-    registrations.erase_person(philippa["person"])
+    privacy.erase_person(philippa["person"])
     with pytest.raises(NotFound):
-        registrations.erase_person(philippa["person"])
+        privacy.erase_person(philippa["person"])

@@ -46,17 +46,6 @@ def test_device_file_is_created_once_and_kept(tmp_path: Path) -> None:
     assert json.loads(path.read_text(encoding="utf-8")) == {"id": first.id, "name": first.name}
 
 
-def test_damaged_device_file_is_replaced(tmp_path: Path) -> None:
-    path = tmp_path / "device.json"
-    for damaged in ("not json", '{"id": "not-a-uuid", "name": "x"}', "[]", '{"name": "x"}'):
-        path.write_text(damaged, encoding="utf-8")
-
-        identity = load_or_create_device(path)
-
-        assert uuid.UUID(identity.id)
-        assert load_or_create_device(path) == identity
-
-
 def test_laptop_is_recorded_in_the_database(desk: Desk) -> None:
     with desk.db.session() as s:
         [row] = s.scalars(select(Device))

@@ -37,7 +37,7 @@ def test_purge_removes_only_people_whose_last_event_is_past_retention(
         old, "The waiting list for speech therapy is too long.", registration_id=gone.id
     )
 
-    result = desk.registrations.purge_expired()
+    result = desk.privacy.purge_expired()
 
     assert result.people == 1 and result.months == 12
     with desk.db.session() as s:
@@ -52,7 +52,7 @@ def test_purge_removes_only_people_whose_last_event_is_past_retention(
     assert stays.person_id is not None
     database = desk.paths.default_database_file.read_bytes()
     assert b"amelia@example.org" not in database
-    assert desk.registrations.purge_expired().people == 0  # nothing more to do
+    assert desk.privacy.purge_expired().people == 0  # nothing more to do
 
 
 def test_someone_registered_but_never_at_an_event_recently_is_kept(
@@ -62,4 +62,4 @@ def test_someone_registered_but_never_at_an_event_recently_is_kept(
     desk.registrations.register(
         upcoming, PersonDraft("Chloe Davies", email="chloe@example.org", consent_store=True)
     )
-    assert desk.registrations.purge_expired().people == 0
+    assert desk.privacy.purge_expired().people == 0

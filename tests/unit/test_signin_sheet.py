@@ -50,7 +50,7 @@ def busy_event(desk: Desk) -> tuple[str, list[str]]:
     cancelled = desk.registrations.register(code, draft("Carl Cancelled"))
     desk.registrations.cancel(code, cancelled.id)
     desk.registrations.register(code, draft("Edna Erased"))
-    desk.registrations.erase_person("edna.erased@example.org")
+    desk.privacy.erase_person("edna.erased@example.org")
     # Full from now on, so the next person waits.
     places = desk.events.rows_for([event.id])[0].registered
     desk.events.update(event.id, replace(event.draft, capacity=places))

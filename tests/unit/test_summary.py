@@ -336,7 +336,7 @@ def test_only_permitted_quotes_and_never_an_erased_persons(
     desk.voices.add_comment(
         code, "Ask Parent Bl9 3 about the bus.", [], quote_permission=True
     )  # names someone registered: left out
-    desk.registrations.erase_person(erased.email)
+    desk.privacy.erase_person(erased.email)
     with desk.db.transaction() as s:  # they withdrew their consent to be quoted afterwards
         s.execute(update(Person).where(Person.email == changed.email).values(consent_quote=False))
 

@@ -16,7 +16,7 @@ from engagement_desk.bootstrap import Desk
 from engagement_desk.cli.common import add_command, output_path, plural
 from engagement_desk.core.packing import PackProblem, check_passphrase
 from engagement_desk.services.errors import UserError
-from engagement_desk.services.packs import MergeResult, describe_counts
+from engagement_desk.services.packs import MergeResult, describe_counts, describe_merge
 
 # A sealed file bigger than this is not one of ours; refuse before reading it all.
 MAX_FILE_BYTES = 600 * 1024 * 1024
@@ -123,7 +123,7 @@ def _pack_export(desk: Desk, args: argparse.Namespace) -> int:
     _write_atomically(target, pack.data)
     print(
         f"Wrote the event pack for {pack.event_title} ({pack.event_code}) to {target}: "
-        f"{plural(pack.registrations, 'registration')}, {plural(pack.people, 'person')} "
+        f"{plural(pack.registrations, 'registration')}, {_people(pack.people)} "
         "(names and access needs only). Give the passphrase to the facilitator separately."
     )
     return 0
@@ -137,6 +137,8 @@ def _pack_import(desk: Desk, args: argparse.Namespace) -> int:
         f"{result.made_by}: {plural(result.registrations, 'registration')}. This laptop can "
         "now check tickets for it (but cannot make new ones)."
     )
+    if result.erased:
+        print(f"{_people(result.erased)} erased at the office were erased on this laptop too.")
     return 0
 
 
@@ -157,49 +159,21 @@ def _bundle_merge(desk: Desk, args: argparse.Namespace) -> int:
     bundles = [
         (path, desk.packs.open_bundle(_read_sealed(path), passphrase)) for path in args.files
     ]
-    results: list[tuple[Path, MergeResult]] = []
-    for path, bundle in bundles:
-        try:
-            results.append((path, desk.packs.merge_bundle(bundle)))
-        except UserError as exc:
-            done = ", ".join(str(p) for p, _ in results) or "none"
-            raise UserError(f"{exc} (Bundles merged before this one: {done}.)") from exc
+    merged = desk.packs.merge_bundles([bundle for _, bundle in bundles])
+    results = [(path, result) for (path, _), result in zip(bundles, merged, strict=True)]
     if args.json:
         print(json.dumps([_as_json(path, result) for path, result in results], indent=2))
         return 0
     for path, result in results:
-        print(f"{path}: from {result.device_name}, added {describe_counts(result.added)}.")
-        if result.total_added == 0:
-            print("  Nothing new: this bundle was merged before.")
-        if result.undo_updated:
-            print(f"  {plural(result.undo_updated, 'check-in')} marked as undone.")
-        if result.second_admissions:
-            print(
-                f"  {plural(result.second_admissions, 'ticket')} had also been admitted on "
-                "another laptop: the earliest check-in counts, the later ones were set aside "
-                "as undone (see the audit log)."
-            )
-        if result.linked_to_office_tickets:
-            print(
-                f"  {plural(result.linked_to_office_tickets, 'ticket')} scanned at the door "
-                "matched bookings made here after the pack; their check-ins are on those."
-            )
-        if result.unlinked_people:
-            print(
-                f"  {plural(result.unlinked_people, 'registration')} kept without a person: "
-                "their details were erased here."
-            )
-        for twice in result.same_person_twice:
-            print(
-                f"  Person {twice.person_id} has {len(twice.registrations)} registrations for "
-                f"{twice.event_code} (made on different laptops); both were kept."
-            )
-        for person_id in result.same_email:
-            print(
-                f"  Person {person_id} has an email address someone here already has: "
-                "both were kept; check whether they are the same person."
-            )
+        first, *rest = describe_merge(result)
+        print(f"{path}: {first[0].lower()}{first[1:]}")
+        for line in rest:
+            print(f"  {line}")
     return 0
+
+
+def _people(count: int) -> str:
+    return f"{count} {'person' if count == 1 else 'people'}"
 
 
 def _as_json(path: Path, result: MergeResult) -> dict[str, Any]:
@@ -212,6 +186,9 @@ def _as_json(path: Path, result: MergeResult) -> dict[str, Any]:
         "second_admissions": result.second_admissions,
         "linked_to_office_tickets": result.linked_to_office_tickets,
         "unlinked_people": result.unlinked_people,
+        "erased_here": result.erased_here,
+        "erased_not_restored": result.erased_not_restored,
+        "kept_without_erased": result.kept_without_erased,
         "same_person_twice": [
             {"event": t.event_code, "person_id": t.person_id, "registrations": t.registrations}
             for t in result.same_person_twice

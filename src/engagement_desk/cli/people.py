@@ -278,7 +278,7 @@ def _cancel(desk: Desk, args: argparse.Namespace) -> int:
 
 def _export(desk: Desk, args: argparse.Namespace) -> int:
     target = output_path(args.output)
-    data = desk.registrations.export_person(args.person)
+    data = desk.privacy.export_person(args.person)
     save_file(target, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
     person = data["person"]
     print(
@@ -292,7 +292,7 @@ def _export(desk: Desk, args: argparse.Namespace) -> int:
 
 
 def _purge(desk: Desk, _args: argparse.Namespace) -> int:
-    result = desk.registrations.purge_expired()
+    result = desk.privacy.purge_expired()
     print(
         f"Removed the personal details of {result.people} "
         f"{'person' if result.people == 1 else 'people'} whose last event "
@@ -305,7 +305,7 @@ def _purge(desk: Desk, _args: argparse.Namespace) -> int:
 
 
 def _erase(desk: Desk, args: argparse.Namespace) -> int:
-    result = desk.registrations.erase_person(args.person)
+    result = desk.privacy.erase_person(args.person)
     email = f" <{result.email}>" if result.email else ""
     print(f"Erased {result.name}{email} (person id {result.person_id}).")
     print(

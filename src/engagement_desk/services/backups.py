@@ -11,20 +11,30 @@ replaced, in one rename (the folder synced after). Any failure before the rename
 the live database byte for byte as it was, and the message says so; a failure after it
 says what did change. PostgreSQL has its own tools (pg_dump, pg_restore); this service
 says so plainly.
+
+Automatic backups (``automatic``) go to the backups folder with their reason in the file
+name: when the app opens and closes, before an event pack is imported or bundles merged,
+and every few minutes while check-ins are happening (``back_up_if_checking_in``). They form
+a bounded rolling set (``rolling_set``): the last 20, plus the newest of each day for two
+weeks. Backups made by hand, before a migration or before a restore are never pruned.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import sqlite3
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from engagement_desk.core.clock import to_local
 from engagement_desk.db.database import (
     MIGRATIONS,
     Cause,
@@ -34,6 +44,7 @@ from engagement_desk.db.database import (
     remove_with_journals,
     sqlite_file_writable,
 )
+from engagement_desk.db.models import CheckIn
 from engagement_desk.services.errors import UserError
 
 log = logging.getLogger(__name__)
@@ -52,6 +63,68 @@ POSTGRES_RESTORE = (
 )
 
 
+# Reasons for the backups the app makes by itself; only these are pruned.
+AUTOMATIC_REASONS = frozenset(
+    {"start", "close", "during-check-in", "before-merge", "before-pack-import"}
+)
+REASON_WORDS = {
+    "start": "App opened",
+    "close": "App closed",
+    "during-check-in": "During check-in",
+    "before-merge": "Before merging bundles",
+    "before-pack-import": "Before importing an event pack",
+    "before-restore": "Before a restore",
+    "manual": "Backed up by hand",
+}
+KEEP_LAST = 20
+KEEP_DAILY_DAYS = 14
+CHECK_IN_INTERVAL_MINUTES = 5
+_NAME = re.compile(r"-(\d{8}T\d{6}\d{6}Z)-([a-z0-9.-]+)\.sqlite3$")
+
+
+@dataclass(frozen=True)
+class KeptCopy:
+    """One backup in the backups folder, as the Backups list shows it."""
+
+    path: Path
+    made_at: datetime  # aware UTC
+    reason: str  # as in the file name: "start", "manual", "before-migrating-from-0003", ...
+    size: int
+
+    @property
+    def why(self) -> str:
+        """The reason in words."""
+        if self.reason.startswith("before-migrating"):
+            return "Before upgrading the database"
+        return REASON_WORDS.get(self.reason, self.reason.replace("-", " ").capitalize())
+
+    @property
+    def automatic(self) -> bool:
+        return self.reason in AUTOMATIC_REASONS
+
+
+def rolling_set(
+    copies: Sequence[KeptCopy],
+    now: datetime,
+    *,
+    keep_last: int = KEEP_LAST,
+    daily_days: int = KEEP_DAILY_DAYS,
+) -> list[KeptCopy]:
+    """The automatic backups to delete: all but the newest ``keep_last`` and the newest of
+    each UK day in the last ``daily_days`` days. Other backups are never chosen."""
+    automatic = sorted((c for c in copies if c.automatic), key=lambda c: c.made_at, reverse=True)
+    kept = {c.path for c in automatic[:keep_last]}
+    days_seen: set[object] = set()
+    for copy in automatic:
+        if now - copy.made_at > timedelta(days=daily_days):
+            continue
+        day = to_local(copy.made_at).date()
+        if day not in days_seen:
+            days_seen.add(day)
+            kept.add(copy.path)
+    return [c for c in automatic if c.path not in kept]
+
+
 @dataclass(frozen=True)
 class BackupResult:
     path: Path
@@ -68,6 +141,106 @@ class RestoreResult:
 class BackupService:
     def __init__(self, db: Database) -> None:
         self._db = db
+        # Called after a restore replaced the database, so caches (the ticket key) are
+        # looked up again and the running app uses the restored data at once.
+        self.after_restore: list[Callable[[], None]] = []
+        self._check_ins_at_last_backup: tuple[int, object] | None = None
+
+    # ---- the list and automatic backups ----------------------------------
+
+    @property
+    def folder(self) -> Path | None:
+        """Where automatic backups go (None: this database has no file to back up)."""
+        path = self._db.sqlite_path
+        if not self._db.is_sqlite or path is None:
+            return None
+        return self._db.backups_dir or path.parent / "backups"
+
+    def list_backups(self) -> list[KeptCopy]:
+        """The backups in the backups folder, newest first."""
+        folder = self.folder
+        if folder is None or not folder.is_dir():
+            return []
+        copies: list[KeptCopy] = []
+        try:
+            candidates = list(folder.iterdir())
+        except OSError:
+            return []
+        for path in candidates:
+            if path.name.startswith(".") or path.suffix not in (".sqlite3", ".db", ".sqlite"):
+                continue
+            try:
+                size = path.stat().st_size
+                mtime = datetime.fromtimestamp(path.stat().st_mtime, UTC)
+            except OSError:
+                continue
+            match = _NAME.search(path.name)
+            if match:
+                made_at = datetime.strptime(match[1], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+                reason = match[2]
+            else:
+                made_at, reason = mtime, "copied in"
+            copies.append(KeptCopy(path, made_at, reason, size))
+        copies.sort(key=lambda c: (c.made_at, c.path.name), reverse=True)
+        return copies
+
+    def automatic(self, reason: str) -> BackupResult | None:
+        """A checked backup to the backups folder, then the rolling set pruned.
+
+        None when there is nothing to back up (a database server, an in-memory database,
+        no file yet). A failure is a UserError, which the caller may pass on or log.
+        """
+        if reason not in AUTOMATIC_REASONS:
+            raise ValueError(f"not an automatic backup reason: {reason}")
+        if self.folder is None or self._db.read_only:
+            return None
+        try:
+            copy = self._db.backup(reason=reason)
+        except (OSError, sqlite3.Error, DatabaseProblem) as exc:
+            raise UserError(f"The automatic backup ({reason}) could not be made: {exc}") from exc
+        if copy is None:
+            return None
+        self._check_ins_at_last_backup = self._check_in_state()
+        self.prune()
+        return BackupResult(path=copy, size=copy.stat().st_size)
+
+    def prune(self) -> list[Path]:
+        """Delete automatic backups beyond the rolling set; the paths deleted."""
+        doomed = rolling_set(self.list_backups(), datetime.now(UTC))
+        for copy in doomed:
+            try:
+                remove_with_journals(copy.path)
+            except OSError as exc:
+                log.warning("could not delete old backup %s: %s", copy.path, exc)
+        if doomed:
+            log.info("pruned %d old automatic backups", len(doomed))
+        return [c.path for c in doomed]
+
+    def back_up_if_checking_in(self) -> BackupResult | None:
+        """Back up if check-ins (or undos) happened since the last automatic backup; the
+        caller runs this every CHECK_IN_INTERVAL_MINUTES while the app is open."""
+        if self.folder is None:
+            return None
+        state = self._check_in_state()
+        if self._check_ins_at_last_backup is None:
+            self._check_ins_at_last_backup = state  # nothing to compare with: from now on
+            return None
+        if state == self._check_ins_at_last_backup:
+            return None
+        return self.automatic("during-check-in")
+
+    def _check_in_state(self) -> tuple[int, object]:
+        with self._db.session() as s:
+            row = s.execute(
+                select(
+                    func.count(CheckIn.id),
+                    func.max(CheckIn.checked_in_at),
+                    func.max(CheckIn.undone_at),
+                )
+            ).one()
+        return int(row[0]), (row[1], row[2])
+
+    # ---- by hand -----------------------------------------------------------
 
     def backup(self, target: Path | None = None) -> BackupResult:
         """Copy the database to ``target`` (default: the backups folder, time-stamped)."""
@@ -143,6 +316,9 @@ class BackupService:
         finally:
             remove_with_journals(staged)
         log.info("restored %s from %s (schema %s)", live, source, revision)
+        for listener in self.after_restore:
+            listener()
+        self._check_ins_at_last_backup = None
         return RestoreResult(
             restored_from=source, previous_backup=previous, schema_revision=revision
         )

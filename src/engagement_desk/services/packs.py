@@ -13,6 +13,18 @@ merging the same bundle twice adds nothing. Each bundle merges in one transactio
 that does not fit changes nothing.
 
 Both are JSON with a format version, sealed with a passphrase (core/packing.py).
+
+Erasure sticks: both carry tombstones (an erased person's id and when, nothing else). A
+venue laptop importing a pack erases the people its tombstones name; the office merging a
+bundle takes its tombstones too, and rows about an erased person arriving later are kept
+without the person (their registrations, votes, comments and questions; the words of their
+comments and questions replaced) while the person's own row is dropped, never restoring
+their details. The merge result counts both, so the report can say so.
+
+A bundle carries every row this laptop created, under any id it has had: its id now and
+the ids that wrote entries in its own audit log (a laptop whose identity file was lost and
+replaced still sends the morning's check-ins). Merging is by UUID, so sending rows the
+office already has adds nothing.
 """
 
 from __future__ import annotations
@@ -21,7 +33,7 @@ import base64
 import binascii
 import enum
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -30,7 +42,7 @@ from sqlalchemy import Enum, LargeBinary, exists, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from engagement_desk.core.clock import Clock, system_clock
+from engagement_desk.core.clock import Clock, system_clock, to_local
 from engagement_desk.core.packing import PackKind, PackProblem, open_sealed, seal
 from engagement_desk.core.people import search_text
 from engagement_desk.db.database import Database
@@ -57,9 +69,12 @@ from engagement_desk.db.models import (
 )
 from engagement_desk.db.types import UTCDateTime
 from engagement_desk.services import audit
-from engagement_desk.services.devices import DeviceIdentity
+from engagement_desk.services.backups import BackupService
+from engagement_desk.services.devices import DeviceIdentity, own_device_ids
 from engagement_desk.services.errors import UserError
 from engagement_desk.services.events import EventService
+from engagement_desk.services.privacy import PrivacyService, tombstones_in
+from engagement_desk.services.registrations import ERASED_TEXT
 from engagement_desk.services.tickets import TicketService
 
 PACK_FORMAT = 1
@@ -137,6 +152,41 @@ class PackImport:
     registrations: int
     people: int
     made_by: str
+    erased: int = 0  # people here that the pack's tombstones named, erased on this laptop
+
+
+@dataclass(frozen=True)
+class PackContents:
+    """What an opened event pack holds, to show before importing it (no names)."""
+
+    event_code: str
+    event_title: str
+    starts_at: datetime
+    ends_at: datetime
+    venue_name: str
+    programme_name: str
+    registrations: int
+    people: int
+    tombstones: int
+    made_by: str
+    made_at: str
+
+
+@dataclass(frozen=True)
+class OpenedPack:
+    """A decrypted, checked event pack, ready to import."""
+
+    contents: PackContents
+    programme: dict[str, Any]
+    event: dict[str, Any]
+    venue: dict[str, Any] | None
+    priorities: list[dict[str, Any]]
+    themes: list[dict[str, Any]]
+    agenda: list[dict[str, Any]]
+    people: list[dict[str, Any]]
+    registrations: list[dict[str, Any]]
+    device: dict[str, Any] | None
+    tombstones: dict[str, datetime]
 
 
 @dataclass(frozen=True)
@@ -154,6 +204,15 @@ class Bundle:
     device_name: str
     made_at: str
     rows: dict[str, list[dict[str, Any]]]
+    tombstones: dict[str, datetime] = field(default_factory=dict)
+    # The person behind each registration the rows point at, as the laptop knew it, so rows
+    # about someone erased at the office are recognised even when their registration came
+    # from the office's pack.
+    registration_people: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {kind: len(rows) for kind, rows in self.rows.items()}
 
 
 @dataclass(frozen=True)
@@ -176,6 +235,12 @@ class MergeResult:
     same_person_twice: list[SamePersonTwice] = field(default_factory=list)
     # New people whose email someone here already has: both kept, for staff to look at.
     same_email: list[str] = field(default_factory=list)
+    # Erasure: people here erased because the bundle's tombstones named them; people in the
+    # bundle who were erased here (their row dropped, never restored); rows about an erased
+    # person kept without them (registrations, votes, comments, questions).
+    erased_here: int = 0
+    erased_not_restored: int = 0
+    kept_without_erased: int = 0
 
     @property
     def total_added(self) -> int:
@@ -190,12 +255,17 @@ class PackService:
         events: EventService,
         tickets: TicketService,
         clock: Clock = system_clock,
+        *,
+        privacy: PrivacyService,
+        backups: BackupService | None = None,
     ) -> None:
         self._db = db
         self._device = device
         self._events = events
         self._tickets = tickets
         self._clock = clock
+        self._privacy = privacy
+        self._backups = backups
 
     # ---- event packs ---------------------------------------------------
 
@@ -242,6 +312,7 @@ class PackService:
                     _pick(_encoded(Person.__table__, p), DOOR_PERSON_FIELDS) for p in people
                 ],
                 "registrations": _encoded_rows(Registration.__table__, registrations),
+                "tombstones": _encoded_tombstones(tombstones_in(s)),
             }
             audit.record(
                 s,
@@ -255,8 +326,8 @@ class PackService:
         data = _seal(PackKind.EVENT_PACK, payload, passphrase)
         return PackExport(data, code, title, len(registrations), len(people))
 
-    def import_pack(self, data: bytes, passphrase: str) -> PackImport:
-        """Create or update the pack's rows by id. Refuses a pack from another programme."""
+    def open_pack(self, data: bytes, passphrase: str) -> OpenedPack:
+        """Decrypt and read an event pack to see what it holds; changes nothing."""
         payload = _open(PackKind.EVENT_PACK, data, passphrase, "event pack", PACK_FORMAT)
         try:
             programme = _decoded(Programme.__table__, payload["programme"])
@@ -268,12 +339,56 @@ class PackService:
             people = _decoded_rows(Person.__table__, payload["people"])
             registrations = _decoded_rows(Registration.__table__, payload["registrations"])
             device = _decoded(Device.__table__, payload["device"]) if payload["device"] else None
+            tombstones = _decoded_tombstones(payload.get("tombstones", []))
             made_by = str(payload["made_by"]["name"])
+            contents = PackContents(
+                event_code=event["short_code"],
+                event_title=event["title"],
+                starts_at=event["starts_at"],
+                ends_at=event["ends_at"],
+                venue_name=venue["name"] if venue else "",
+                programme_name=programme["name"],
+                registrations=len(registrations),
+                people=len(people),
+                tombstones=len(tombstones),
+                made_by=made_by,
+                made_at=str(payload.get("made_at", "")),
+            )
         except (KeyError, TypeError, ValueError) as exc:
             raise UserError(_unreadable("event pack", NOTHING_IMPORTED)) from exc
         programme.pop("signing_private_key", None)  # never taken from a file, whatever it says
+        return OpenedPack(
+            contents,
+            programme,
+            event,
+            venue,
+            priorities,
+            themes,
+            agenda,
+            people,
+            registrations,
+            device,
+            tombstones,
+        )
+
+    def import_pack(self, data: bytes, passphrase: str) -> PackImport:
+        """Create or update the pack's rows by id. Refuses a pack from another programme."""
+        return self.take_pack(self.open_pack(data, passphrase))
+
+    def take_pack(self, pack: OpenedPack) -> PackImport:
+        """Import an opened pack (backed up first): its rows by id, and its tombstones
+        honoured (anyone erased at the office is erased here too)."""
+        self._back_up("before-pack-import")
+        people = [p for p in pack.people if p["id"] not in pack.tombstones]
+        registrations = [dict(r) for r in pack.registrations]
+        for registration in registrations:
+            if registration["person_id"] in pack.tombstones:
+                registration["person_id"] = None
+        event, programme, device = pack.event, pack.programme, pack.device
+        made_by = pack.contents.made_by
         try:
             with self._db.session() as s, s.begin():
+                erased = self._privacy.honour_tombstones(s, pack.tombstones)
                 # Keep a search by email working for people this database already has.
                 emails = dict(
                     s.execute(
@@ -287,14 +402,14 @@ class PackService:
                         person["full_name"], emails.get(person["id"])
                     )
                 self._take_programme(s, programme)
-                _upsert(s, Priority.__table__, priorities)
-                _upsert(s, Theme.__table__, themes)
+                _upsert(s, Priority.__table__, pack.priorities)
+                _upsert(s, Theme.__table__, pack.themes)
                 if device is not None and device["id"] != self._device.id:
                     _insert_missing(s, Device.__table__, [device])
-                if venue is not None:
-                    _upsert(s, Venue.__table__, [venue])
+                if pack.venue is not None:
+                    _upsert(s, Venue.__table__, [pack.venue])
                 _upsert(s, Event.__table__, [event])
-                _upsert(s, AgendaItem.__table__, agenda)
+                _upsert(s, AgendaItem.__table__, pack.agenda)
                 _upsert(s, Person.__table__, people)
                 _upsert(s, Registration.__table__, registrations)
                 audit.record(
@@ -303,7 +418,8 @@ class PackService:
                     "event pack imported",
                     "event",
                     event["id"],
-                    f"made by {made_by}: {len(registrations)} registrations",
+                    f"made by {made_by}: {len(registrations)} registrations"
+                    + (f"; {erased} people erased as at the office" if erased else ""),
                 )
         except IntegrityError as exc:
             raise UserError(
@@ -311,6 +427,10 @@ class PackService:
                 "venue or ticket already here that has another id. Use a fresh data folder for "
                 f"the venue laptop. {NOTHING_IMPORTED}"
             ) from exc
+        # The programme (and so the ticket key) may have just arrived or been replaced.
+        self._tickets.forget_keys()
+        if erased:
+            self._privacy.scrub_file()
         return PackImport(
             event_code=event["short_code"],
             event_title=event["title"],
@@ -318,7 +438,20 @@ class PackService:
             registrations=len(registrations),
             people=len(people),
             made_by=made_by,
+            erased=erased,
         )
+
+    def _back_up(self, reason: str) -> None:
+        """An automatic backup before a change from outside; one that fails stops it."""
+        if self._backups is None:
+            return
+        try:
+            self._backups.automatic(reason)
+        except UserError as exc:
+            raise UserError(
+                f"{exc} To be safe nothing was changed: free some space or fix the backups "
+                "folder and try again."
+            ) from exc
 
     def _take_programme(self, s: Session, programme: dict[str, Any]) -> None:
         for other in s.scalars(select(Programme).where(Programme.id != programme["id"])):
@@ -356,29 +489,41 @@ class PackService:
     # ---- device bundles ------------------------------------------------
 
     def export_bundle(self, passphrase: str) -> BundleExport:
-        """Seal everything this laptop captured."""
+        """Seal everything this laptop captured, under any id it has had (see module)."""
         me = self._device.id
         with self._db.session() as s:
+            ids = sorted(own_device_ids(s, me))
             rows: dict[str, list[dict[str, Any]]] = {}
-            rows["people"] = _row(s, Person.__table__, Person.device_id == me)
-            rows["registrations"] = _row(s, Registration.__table__, Registration.device_id == me)
+            rows["people"] = _row(s, Person.__table__, Person.device_id.in_(ids))
+            rows["registrations"] = _row(s, Registration.__table__, Registration.device_id.in_(ids))
             rows["check_ins"] = _row(
                 s,
                 CheckIn.__table__,
-                or_(CheckIn.device_id == me, CheckIn.undone_by_device == me),
+                or_(CheckIn.device_id.in_(ids), CheckIn.undone_by_device.in_(ids)),
             )
-            rows["responses"] = _row(s, Response.__table__, Response.device_id == me)
-            mine = select(Response.id).where(Response.device_id == me)
+            rows["responses"] = _row(s, Response.__table__, Response.device_id.in_(ids))
+            mine = select(Response.id).where(Response.device_id.in_(ids))
             rows["response_scores"] = _row(
                 s, ResponseScore.__table__, ResponseScore.response_id.in_(mine)
             )
-            rows["tallies"] = _row(s, Tally.__table__, Tally.device_id == me)
-            rows["comments"] = _row(s, Comment.__table__, Comment.device_id == me)
-            my_comments = select(Comment.id).where(Comment.device_id == me)
+            rows["tallies"] = _row(s, Tally.__table__, Tally.device_id.in_(ids))
+            rows["comments"] = _row(s, Comment.__table__, Comment.device_id.in_(ids))
+            my_comments = select(Comment.id).where(Comment.device_id.in_(ids))
             rows["comment_themes"] = _row(
                 s, comment_theme, comment_theme.c.comment_id.in_(my_comments)
             )
-            rows["questions"] = _row(s, Question.__table__, Question.device_id == me)
+            rows["questions"] = _row(s, Question.__table__, Question.device_id.in_(ids))
+            referenced = {
+                r["registration_id"]
+                for kind in ("check_ins", "responses", "comments", "questions")
+                for r in rows[kind]
+                if r.get("registration_id")
+            }
+            registration_people = {
+                r["id"]: r["person_id"] for r in rows["registrations"] if r["person_id"]
+            }
+            registration_people.update(_people_of(s, referenced - set(registration_people)))
+            tombstones = tombstones_in(s)
             device = s.get(Device, me)
         for person in rows["people"]:
             person.pop("search_text", None)  # rebuilt on the office side
@@ -393,6 +538,8 @@ class PackService:
                 "first_seen": device.first_seen.isoformat() if device else None,
             },
             "rows": {kind: _encoded_rows(tables[kind], rows[kind]) for kind in rows},
+            "tombstones": _encoded_tombstones(tombstones),
+            "registration_people": registration_people,
         }
         data = _seal(PackKind.DEVICE_BUNDLE, payload, passphrase)
         return BundleExport(data, self._device.name, {k: len(v) for k, v in rows.items()})
@@ -410,12 +557,67 @@ class PackService:
             rows = {
                 kind: _decoded_rows(table, raw_rows.get(kind, [])) for kind, table in BUNDLE_KINDS
             }
-            bundle = Bundle(str(device["id"]), str(device["name"]), str(payload["made_at"]), rows)
+            links = payload.get("registration_people", {})
+            if not isinstance(links, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in links.items()
+            ):
+                raise ValueError("registration_people is not a map of ids")
+            bundle = Bundle(
+                str(device["id"]),
+                str(device["name"]),
+                str(payload["made_at"]),
+                rows,
+                _decoded_tombstones(payload.get("tombstones", [])),
+                links,
+            )
         except (KeyError, TypeError, ValueError) as exc:
             raise UserError(_unreadable("device bundle", NOTHING_MERGED)) from exc
         with self._db.session() as s:
             self._check_fits(s, bundle)
         return bundle
+
+    def preview_merge(self, bundles: Sequence[Bundle]) -> list[MergeResult]:
+        """What merging these bundles in this order would do, each after the ones before;
+        worked out in one transaction that is then rolled back, so nothing changes."""
+        results: list[MergeResult] = []
+        with self._db.session() as s:
+            s.begin()
+            try:
+                for bundle in bundles:
+                    result = MergeResult(device_name=bundle.device_name)
+                    self._check_fits(s, bundle)
+                    self._merge(s, bundle, result)
+                    s.flush()
+                    results.append(result)
+            except IntegrityError as exc:
+                raise UserError(
+                    f"The bundle from {bundle.device_name} does not fit this database "
+                    f"({exc.orig}). {NOTHING_MERGED}"
+                ) from exc
+            finally:
+                s.rollback()
+        return results
+
+    def merge_bundles(
+        self,
+        bundles: Sequence[Bundle],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> list[MergeResult]:
+        """Back up, then merge each bundle in its own transaction. A bundle that does not fit
+        stops the rest; the message says which were merged before it."""
+        self._back_up("before-merge")
+        results: list[MergeResult] = []
+        for number, bundle in enumerate(bundles):
+            if progress is not None:
+                progress(number, len(bundles))
+            try:
+                results.append(self.merge_bundle(bundle))
+            except UserError as exc:
+                done = ", ".join(r.device_name for r in results) or "none"
+                raise UserError(f"{exc} (Bundles merged before this one: {done}.)") from exc
+        if progress is not None:
+            progress(len(bundles), len(bundles))
+        return results
 
     def merge_bundle(self, bundle: Bundle) -> MergeResult:
         """Add what the office does not have; one transaction, so a failure changes nothing."""
@@ -437,6 +639,8 @@ class PackService:
                 f"The bundle from {bundle.device_name} does not fit this database ({exc.orig}). "
                 + NOTHING_MERGED
             ) from exc
+        if result.erased_here:
+            self._privacy.scrub_file()
         return result
 
     def _check_fits(self, s: Session, bundle: Bundle) -> None:
@@ -475,6 +679,8 @@ class PackService:
             s.add(Device(id=bundle.device_id, name=bundle.device_name[:100]))
         else:
             device.name = bundle.device_name[:100]
+        result.erased_here = self._privacy.honour_tombstones(s, bundle.tombstones)
+        self._leave_out_erased(s, bundle, result)
         for person in rows["people"]:
             person["search_text"] = search_text(person["full_name"], person.get("email"))
         new_people = self._add(s, result, "people", rows["people"])
@@ -532,6 +738,38 @@ class PackService:
         self._add_links(s, result, rows["comment_themes"])
         self._add(s, result, "questions", rows["questions"])
         result.same_person_twice = _same_person_twice(s, added)
+
+    @staticmethod
+    def _leave_out_erased(s: Session, bundle: Bundle, result: MergeResult) -> None:
+        """Rows about people erased here: the person's own row is dropped; their
+        registrations, votes, comments and questions are kept without them (the words of
+        comments and questions replaced), so the counts stand and nothing about them
+        comes back."""
+        rows = bundle.rows
+        linked = {
+            r["id"]: r["person_id"] for r in rows["registrations"] if r["person_id"] is not None
+        }
+        people_of = {**bundle.registration_people, **linked}
+        gone = tombstones_in(s, {p["id"] for p in rows["people"]} | set(people_of.values()))
+        if not gone:
+            return
+        kept = [p for p in rows["people"] if p["id"] not in gone]
+        result.erased_not_restored += len(rows["people"]) - len(kept)
+        rows["people"] = kept
+        theirs = {registration for registration, person in people_of.items() if person in gone}
+        for registration in rows["registrations"]:
+            if registration["person_id"] in gone:
+                registration["person_id"] = None
+                result.kept_without_erased += 1
+        for kind in ("responses", "comments", "questions"):
+            for item in rows[kind]:
+                if item.get("registration_id") in theirs:
+                    item["registration_id"] = None
+                    if kind != "responses":
+                        item["text"] = ERASED_TEXT
+                    if kind == "comments":
+                        item["quote_permission"] = False
+                    result.kept_without_erased += 1
 
     def _merge_check_ins(
         self, s: Session, result: MergeResult, check_ins: list[dict[str, Any]]
@@ -631,6 +869,71 @@ class PackService:
         result.already_here["comment_themes"] = len(links) - len(new)
 
 
+def describe_merge(result: MergeResult) -> list[str]:
+    """What merging one bundle did (or would do), in plain sentences, without names."""
+    lines = [f"From {result.device_name}: added {describe_counts(result.added)}."]
+    if result.total_added == 0:
+        lines.append("Nothing new: this bundle was merged before.")
+    if result.undo_updated:
+        lines.append(f"{_plural(result.undo_updated, 'check-in')} marked as undone.")
+    if result.second_admissions:
+        lines.append(
+            f"{_plural(result.second_admissions, 'ticket')} had also been admitted on another "
+            "laptop: the earliest check-in counts, the later ones were set aside as undone "
+            "(see the audit log)."
+        )
+    if result.linked_to_office_tickets:
+        lines.append(
+            f"{_plural(result.linked_to_office_tickets, 'ticket')} scanned at the door matched "
+            "bookings made here after the pack; their check-ins are on those."
+        )
+    if result.erased_here:
+        lines.append(
+            f"{_plural(result.erased_here, 'person', 'people')} erased on that laptop "
+            "were erased here too."
+        )
+    if result.erased_not_restored:
+        lines.append(
+            f"{_plural(result.erased_not_restored, 'person', 'people')} in the bundle had been "
+            "erased here: their details were not brought back."
+        )
+    if result.kept_without_erased:
+        lines.append(
+            f"{_plural(result.kept_without_erased, 'record')} about people erased here "
+            "(bookings, votes, comments, questions) kept without them, for the counts."
+        )
+    if result.unlinked_people:
+        lines.append(
+            f"{_plural(result.unlinked_people, 'registration')} kept without a person: "
+            "their details were erased here."
+        )
+    for twice in result.same_person_twice:
+        lines.append(
+            f"Person {twice.person_id} has {len(twice.registrations)} registrations for "
+            f"{twice.event_code} (made on different laptops); both were kept."
+        )
+    for person_id in result.same_email:
+        lines.append(
+            f"Person {person_id} has an email address someone here already has: both were "
+            "kept; check whether they are the same person."
+        )
+    return lines
+
+
+def merge_report(results: Sequence[tuple[str, MergeResult]], when: datetime) -> str:
+    """A plain-text report of a merge, to keep: each file and what it did."""
+    lines = [f"Bundles merged {to_local(when):%A %d %B %Y at %H:%M} (UK time)", ""]
+    for name, result in results:
+        lines.append(name)
+        lines.extend(f"  {line}" for line in describe_merge(result))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
 def describe_counts(counts: Mapping[str, int]) -> str:
     """'3 people, 5 check-ins' for the kinds with any rows, in bundle order."""
     parts = [
@@ -642,6 +945,42 @@ def describe_counts(counts: Mapping[str, int]) -> str:
 
 
 # ---- rows as JSON -------------------------------------------------------------
+
+
+def _people_of(s: Session, registration_ids: Iterable[str]) -> dict[str, str]:
+    wanted = list(registration_ids)
+    found: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):
+        for registration_id, person_id in s.execute(
+            select(Registration.id, Registration.person_id).where(
+                Registration.id.in_(wanted[start : start + 500]),
+                Registration.person_id.is_not(None),
+            )
+        ):
+            if person_id is not None:
+                found[registration_id] = person_id
+    return found
+
+
+def _encoded_tombstones(tombstones: Mapping[str, datetime]) -> list[dict[str, str]]:
+    return [
+        {"person_id": person_id, "erased_at": erased_at.isoformat()}
+        for person_id, erased_at in sorted(tombstones.items())
+    ]
+
+
+def _decoded_tombstones(items: Any) -> dict[str, datetime]:
+    if not isinstance(items, list):
+        raise ValueError("tombstones are not a list")
+    found: dict[str, datetime] = {}
+    for item in items:
+        if not isinstance(item, dict) or set(item) != {"person_id", "erased_at"}:
+            raise ValueError("a tombstone is not an id and a time")
+        moment = datetime.fromisoformat(str(item["erased_at"]))
+        if moment.tzinfo is None:
+            raise ValueError("a time without a time zone")
+        found[str(item["person_id"])] = moment
+    return found
 
 
 def _row(s: Session, table: Any, condition: Any) -> list[dict[str, Any]]:
@@ -834,8 +1173,12 @@ __all__ = [
     "Bundle",
     "BundleExport",
     "MergeResult",
+    "OpenedPack",
+    "PackContents",
     "PackExport",
     "PackImport",
     "PackService",
     "describe_counts",
+    "describe_merge",
+    "merge_report",
 ]

@@ -1,4 +1,6 @@
-"""People and registrations: sign-up, the waiting list, walk-ins, search, and privacy requests.
+"""People and registrations: sign-up, the waiting list, walk-ins and search.
+
+Privacy requests (export, erasure, the retention purge) are in services/privacy.py.
 
 One person per email address: registering again with the same email finds the same person,
 and registering twice for the same event gives back the first registration. Without an email,
@@ -18,22 +20,19 @@ import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     Select,
     Text,
     bindparam,
-    delete,
     exists,
     func,
     or_,
     select,
     type_coerce,
-    update,
 )
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from engagement_desk.core.clock import Clock, system_clock
@@ -59,19 +58,12 @@ from engagement_desk.core.tickets import (
 )
 from engagement_desk.db.database import Database
 from engagement_desk.db.models import (
-    AuditEntry,
     CheckIn,
-    Comment,
     Event,
     EventStatus,
     Person,
-    Priority,
-    Programme,
-    Question,
     Registration,
     RegistrationStatus,
-    Response,
-    ResponseScore,
 )
 from engagement_desk.services import audit
 from engagement_desk.services.devices import DeviceIdentity
@@ -178,31 +170,6 @@ class PersonDetail:
     created_at: datetime
 
 
-@dataclass(frozen=True)
-class PurgeResult:
-    people: int
-    months: int
-    cutoff: datetime
-    note: str
-
-
-@dataclass(frozen=True)
-class ErasureResult:
-    """What erasing a person did. Name and email are only for telling the user who it was."""
-
-    person_id: str
-    name: str
-    email: str | None
-    registrations_kept: int
-    check_ins_kept: int
-    responses_unlinked: int
-    comments_removed: int
-    questions_removed: int
-    file_scrubbed: bool
-    note: str
-    upcoming_cancelled: int = 0  # places at events still to come, given up
-
-
 class RegistrationService:
     def __init__(
         self,
@@ -230,7 +197,7 @@ class RegistrationService:
             if person is None:
                 person = self._new_person(s, draft)
             else:
-                _apply(person, merge_person(_draft_of(person), draft))
+                _apply(person, merge_person(draft_of(person), draft))
             existing = _active_registration(s, event.id, person.id)
             if existing is not None:
                 return _info(s, existing, already=True)
@@ -285,7 +252,7 @@ class RegistrationService:
                 if person is None:
                     person = self._new_person(s, draft)
                 else:
-                    _apply(person, merge_person(_draft_of(person), draft))
+                    _apply(person, merge_person(draft_of(person), draft))
                 person_id = person.id
                 registration = _active_registration(s, event.id, person.id)
             if registration is not None:
@@ -398,13 +365,13 @@ class RegistrationService:
 
     def person(self, person_ref: str) -> PersonDetail:
         with self._db.session() as s:
-            person = _find_person(s, person_ref)
-            return PersonDetail(person.id, _draft_of(person), person.created_at)
+            person = find_person(s, person_ref)
+            return PersonDetail(person.id, draft_of(person), person.created_at)
 
     def update_person(self, person_id: str, draft: PersonDraft) -> PersonDetail:
         draft = self._checked(draft)
         with self._db.session() as s, s.begin():
-            person = _find_person(s, person_id)
+            person = find_person(s, person_id)
             if draft.email and draft.email != person.email:
                 other = s.scalar(
                     select(Person.id).where(Person.email == draft.email, Person.id != person.id)
@@ -416,265 +383,14 @@ class RegistrationService:
                     )
             _apply(person, draft)
             audit.record(s, self._device.id, "person edited", "person", person.id)
-            return PersonDetail(person.id, _draft_of(person), person.created_at)
+            return PersonDetail(person.id, draft_of(person), person.created_at)
 
-    # ---- privacy requests ----------------------------------------------
+    # ---- privacy (see services/privacy.py) -------------------------------
 
-    def export_person(self, person_ref: str) -> dict[str, Any]:
-        """Everything held about one person (a subject access request), ready for JSON."""
-        with self._db.session() as s, s.begin():
-            person = _find_person(s, person_ref)
-            registrations = list(
-                s.scalars(
-                    select(Registration)
-                    .where(Registration.person_id == person.id)
-                    .order_by(Registration.registered_at)
-                )
-            )
-            ids = [r.id for r in registrations]
-            events = {r.event_id: r.event for r in registrations}
-            check_ins = _grouped(
-                s.scalars(
-                    select(CheckIn)
-                    .where(CheckIn.registration_id.in_(ids))
-                    .order_by(CheckIn.checked_in_at)
-                ),
-                lambda c: c.registration_id,
-            )
-            responses = list(
-                s.scalars(
-                    select(Response)
-                    .where(Response.registration_id.in_(ids))
-                    .order_by(Response.created_at)
-                )
-            )
-            comments = list(
-                s.scalars(
-                    select(Comment)
-                    .where(Comment.registration_id.in_(ids))
-                    .order_by(Comment.created_at)
-                )
-            )
-            questions = list(
-                s.scalars(
-                    select(Question)
-                    .where(Question.registration_id.in_(ids))
-                    .order_by(Question.created_at)
-                )
-            )
-            priorities = _priority_titles(s, [sc for r in responses for sc in r.scores])
-            audit.record(s, self._device.id, "person data exported", "person", person.id)
-
-            def event_json(event_id: str) -> dict[str, Any]:
-                event = events[event_id]
-                return {
-                    "id": event.id,
-                    "short_code": event.short_code,
-                    "title": event.title,
-                    "starts_at": event.starts_at.isoformat(),
-                }
-
-            draft = _draft_of(person)
-            return {
-                "format": "engagement-desk person export 1",
-                "exported_at": self._clock().isoformat(),
-                "person": {
-                    "id": person.id,
-                    "full_name": person.full_name,
-                    "email": person.email,
-                    "phone": person.phone,
-                    "postcode_district": person.postcode_district,
-                    "role": person.role,
-                    "child_age_band": person.child_age_band,
-                    "child_setting": person.child_setting,
-                    "ehcp_status": person.ehcp_status,
-                    "need_areas": list(draft.need_areas),
-                    "access_needs": list(draft.access_needs),
-                    "access_notes": person.access_notes,
-                    "consents": {
-                        "store_details": person.consent_store,
-                        "store_child_send_details": person.consent_special_category,
-                        "future_contact": person.consent_future_contact,
-                        "quote_anonymously": person.consent_quote,
-                    },
-                    "created_at": person.created_at.isoformat(),
-                    "updated_at": person.updated_at.isoformat(),
-                },
-                "registrations": [
-                    {
-                        "id": r.id,
-                        "event": event_json(r.event_id),
-                        "status": r.status.value,
-                        "source": r.source,
-                        "ticket_reference": ticket_reference(r.ticket_id),
-                        "ticket_code": r.ticket_code,
-                        "waitlist_position": r.waitlist_position,
-                        "registered_at": r.registered_at.isoformat(),
-                        "cancelled_at": r.cancelled_at.isoformat() if r.cancelled_at else None,
-                        "check_ins": [
-                            {
-                                "checked_in_at": c.checked_in_at.isoformat(),
-                                "method": c.method,
-                                "walk_in": c.walk_in,
-                                "undone_at": c.undone_at.isoformat() if c.undone_at else None,
-                            }
-                            for c in check_ins.get(r.id, [])
-                        ],
-                    }
-                    for r in registrations
-                ],
-                "responses": [
-                    {
-                        "event": event_json(r.event_id),
-                        "method": r.method.value,
-                        "created_at": r.created_at.isoformat(),
-                        "scores": [
-                            {"priority": priorities.get(sc.priority_id, ""), "value": sc.value}
-                            for sc in r.scores
-                        ],
-                    }
-                    for r in responses
-                ],
-                "comments": [
-                    {
-                        "event": event_json(c.event_id),
-                        "text": c.text,
-                        "themes": sorted(t.name for t in c.themes),
-                        "quote_permission": c.quote_permission,
-                        "created_at": c.created_at.isoformat(),
-                    }
-                    for c in comments
-                ],
-                "questions": [
-                    {
-                        "event": event_json(q.event_id),
-                        "text": q.text,
-                        "status": q.status.value,
-                        "answer": q.answer,
-                        "upvotes": q.upvotes,
-                        "created_at": q.created_at.isoformat(),
-                    }
-                    for q in questions
-                ],
-            }
-
-    def erase_person(self, person_ref: str) -> ErasureResult:
-        """Erase a person on request: their details go from the database file itself.
-
-        Their registrations and check-ins stay without them, so attendance counts do not
-        change; their votes stay, unlinked; the words of their comments and questions are
-        replaced (themes and counts remain). A place at an event still to come is cancelled
-        (no one could claim a nameless booking) and offered to the waiting list. On SQLite
-        the file is then checkpointed and vacuumed so the deleted bytes are not left in free
-        pages or the write-ahead log.
-        """
-        with self._db.session() as s, s.begin():
-            person = _find_person(s, person_ref)
-            person_id, name, email = person.id, person.full_name, person.email
-            counts = self._erase_in(s, person, keep_words=False)
-            ids, upcoming, check_ins, responses, comments, questions = counts
-        scrubbed, note = self._scrub_file()
-        log.info("erased person %s (%d registrations kept)", person_id, len(ids))
-        return ErasureResult(
-            person_id=person_id,
-            name=name,
-            email=email,
-            registrations_kept=len(ids),
-            check_ins_kept=check_ins or 0,
-            responses_unlinked=responses,
-            comments_removed=comments,
-            questions_removed=questions,
-            file_scrubbed=scrubbed,
-            note=note,
-            upcoming_cancelled=upcoming,
-        )
-
-    def _erase_in(
-        self, s: Session, person: Person, *, keep_words: bool
-    ) -> tuple[list[str], int, int | None, int, int, int]:
-        """Remove one person inside the caller's transaction; counts stay.
-
-        ``keep_words`` keeps the words of their comments and questions (the retention
-        purge: the event's record stays, without the person); an erasure request replaces
-        them too.
-        """
-        person_id = person.id
-        ids = list(s.scalars(select(Registration.id).where(Registration.person_id == person_id)))
-        upcoming = self._cancel_upcoming(s, person_id)
-        linked = Registration.id.in_(ids)
-        check_ins = s.scalar(select(func.count(CheckIn.id)).where(CheckIn.registration_id.in_(ids)))
-        responses = _changed(
-            s,
-            update(Response).where(Response.registration_id.in_(ids)).values(registration_id=None),
-        )
-        comment_values: dict[str, object] = {"registration_id": None}
-        question_values: dict[str, object] = {"registration_id": None}
-        if not keep_words:
-            comment_values.update(text=ERASED_TEXT, quote_permission=False)
-            question_values.update(text=ERASED_TEXT)
-        comments = _changed(
-            s, update(Comment).where(Comment.registration_id.in_(ids)).values(**comment_values)
-        )
-        questions = _changed(
-            s, update(Question).where(Question.registration_id.in_(ids)).values(**question_values)
-        )
-        s.execute(update(Registration).where(linked).values(person_id=None))
-        # Audit details could quote them; the entries stay, their words do not.
-        s.execute(
-            update(AuditEntry).where(AuditEntry.entity_id.in_([person_id, *ids])).values(detail="")
-        )
-        s.expire_all()
-        s.execute(delete(Person).where(Person.id == person_id))
-        audit.record(
-            s,
-            self._device.id,
-            "person erased" if not keep_words else "person purged after retention period",
-            "person",
-            person_id,
-            f"{len(ids)} registrations kept without personal details",
-        )
-        return ids, upcoming, check_ins, responses, comments, questions
-
-    def purge_expired(self) -> PurgeResult:
-        """Retention: remove people whose last event ended more than the programme's
-        retention period ago (default 12 months), keeping anonymous counts and their words."""
-        now = self._clock()
-        with self._db.session() as s, s.begin():
-            months = s.scalar(select(Programme.retention_months).limit(1)) or 12
-            cutoff = now - timedelta(days=round(months * 30.44))
-            last_event = (
-                select(Registration.person_id, func.max(Event.ends_at).label("last"))
-                .join(Event, Event.id == Registration.event_id)
-                .where(Registration.person_id.is_not(None))
-                .group_by(Registration.person_id)
-                .subquery()
-            )
-            stale = list(
-                s.scalars(
-                    select(Person)
-                    .join(last_event, last_event.c.person_id == Person.id)
-                    .where(last_event.c.last < cutoff)
-                )
-            )
-            # People with no registration at all are kept only while they are new.
-            lonely = list(
-                s.scalars(
-                    select(Person).where(
-                        ~select(Registration.id)
-                        .where(Registration.person_id == Person.id)
-                        .exists(),
-                        Person.created_at < cutoff,
-                    )
-                )
-            )
-            for person in stale + lonely:
-                self._erase_in(s, person, keep_words=True)
-            purged = len(stale) + len(lonely)
-        _scrubbed, note = self._scrub_file() if purged else (True, "")
-        log.info("retention purge removed %d people (cut-off %s)", purged, cutoff.date())
-        return PurgeResult(people=purged, months=months, cutoff=cutoff, note=note)
-
-    def _cancel_upcoming(self, s: Session, person_id: str) -> int:
+    def give_up_upcoming(self, s: Session, person_id: str) -> int:
+        """Cancel a person's places at events still to come, inside the caller's transaction
+        (an erasure: no one could claim a nameless booking), offering them to the waiting list.
+        Places of people already checked in stand. How many were cancelled."""
         now = self._clock()
         active = list(
             s.scalars(
@@ -703,37 +419,6 @@ class RegistrationService:
                 self._fill_places(s, event)
             _renumber_waitlist(s, event.id)
         return sum(1 for r in active if r.status is RegistrationStatus.CANCELLED)
-
-    def _scrub_file(self) -> tuple[bool, str]:
-        """Checkpoint and vacuum a SQLite file so deleted rows leave no bytes behind."""
-        if not self._db.is_sqlite:
-            return True, (
-                "On a database server, deleted rows are cleared by its own routine vacuuming."
-            )
-        backups = (
-            " Backups made before now still hold their details until they are deleted."
-            if self._db.sqlite_path is not None
-            else ""
-        )
-        try:
-            with self._db.engine.connect() as raw:
-                connection = raw.execution_options(isolation_level="AUTOCOMMIT")
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-                connection.exec_driver_sql("VACUUM")
-                busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
-        except OperationalError as exc:
-            log.warning("could not vacuum after erasing: %s", exc)
-            return False, (
-                "Their details are deleted, but the database file could not be compacted "
-                "because another window or program is using it. Close the others and erase "
-                "again (it is safe to repeat) to clear the old bytes from the file." + backups
-            )
-        if busy is not None and busy[0]:
-            return False, (
-                "Their details are deleted, but another window or program was reading the "
-                "database, so some old bytes may remain in its log file until it closes." + backups
-            )
-        return True, "Their details are gone from the database file." + backups
 
     # ---- helpers -------------------------------------------------------
 
@@ -863,7 +548,7 @@ def open_event(s: Session, reference: str) -> Event:
     return event
 
 
-def _find_person(s: Session, reference: str) -> Person:
+def find_person(s: Session, reference: str) -> Person:
     ref = reference.strip()
     email = normalise_email(ref)
     if "@" in ref and email:
@@ -1223,7 +908,7 @@ def _row(r: Any) -> PersonRow:
     )
 
 
-def _draft_of(person: Person) -> PersonDraft:
+def draft_of(person: Person) -> PersonDraft:
     return PersonDraft(
         full_name=person.full_name,
         email=person.email,
@@ -1269,24 +954,3 @@ def _apply(person: Person, draft: PersonDraft) -> None:
     for key, value in person_values(apply_consents(draft)).items():
         if key != "search_text" and getattr(person, key) != value:
             setattr(person, key, value)
-
-
-def _changed(s: Session, statement: Any) -> int:
-    """Run an UPDATE; how many rows it changed."""
-    result = s.execute(statement)
-    return int(getattr(result, "rowcount", 0) or 0)
-
-
-def _grouped(items: Iterable[CheckIn], key: Any) -> dict[str, list[CheckIn]]:
-    groups: dict[str, list[CheckIn]] = {}
-    for item in items:
-        groups.setdefault(key(item), []).append(item)
-    return groups
-
-
-def _priority_titles(s: Session, scores: list[ResponseScore]) -> dict[str, str]:
-    ids = {sc.priority_id for sc in scores}
-    if not ids:
-        return {}
-    rows = s.execute(select(Priority.id, Priority.title).where(Priority.id.in_(ids)))
-    return {priority_id: title for priority_id, title in rows}

@@ -86,6 +86,11 @@ class TicketService:
 
     # ---- keys ----------------------------------------------------------
 
+    def forget_keys(self) -> None:
+        """The database was replaced (a restore) or its programme was (an event pack):
+        look the ticket key up again on the next scan, so no restart is needed."""
+        self._public_key = None
+
     def keys(self, programme_id: str) -> TicketKeys:
         """The programme's keys, created and stored on first use."""
         with self._db.session() as s, s.begin():

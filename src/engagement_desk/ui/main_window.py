@@ -9,19 +9,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QSizePolicy,
     QStackedWidget,
     QWidget,
 )
 
 from engagement_desk import APP_NAME
+from engagement_desk.ui.layouts import fit_on_screen
 from engagement_desk.ui.pages import ComingPage
 from engagement_desk.ui.prompts import DialogPrompter, Prompter
 
@@ -47,9 +49,12 @@ class MainWindow(QMainWindow):
         log_file: str = "",
         sound: Callable[[Outcome], None] | None = None,
         preferences: Preferences | None = None,
+        geometry_file: str = "",
     ) -> None:
+        """``geometry_file``: where the window keeps its size and place between runs."""
         super().__init__()
         self.setObjectName("mainWindow")
+        self._geometry_file = geometry_file
         self.setWindowTitle(APP_NAME)
         self.setAccessibleName(APP_NAME)
         self._prompter = prompter or DialogPrompter()
@@ -60,7 +65,6 @@ class MainWindow(QMainWindow):
 
         self.navigation = QListWidget()
         self.navigation.setAccessibleName("Pages")
-        self.navigation.setFixedWidth(170)
         self.stack = QStackedWidget()
         for number, name in enumerate(PAGES, start=1):
             item = QListWidgetItem(name)
@@ -81,6 +85,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.database_label = QLabel("Opening the database…")
+        # A long path must not make the window wider than the screen: it is cut short here
+        # and said whole in the tooltip and to screen readers.
+        self.database_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.device_label = QLabel()
         self.statusBar().addWidget(self.database_label, 1)
         self.statusBar().addPermanentWidget(self.device_label)
@@ -89,7 +96,9 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         self.addAction(quit_action)
+        self._fit_navigation()
         self.resize(1200, 760)
+        self._restore_geometry()
         if desk is not None:
             self.attach(desk)
 
@@ -112,7 +121,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{APP_NAME} — {desk.programmes.current().name}")
         self.events_page = EventsPage(desk.events, desk.schedule, prompter, desk.clock)
         self.people_page = PeoplePage(
-            desk.events, desk.registrations, desk.tickets, desk.imports, prompter
+            desk.events, desk.registrations, desk.tickets, desk.imports, prompter, desk.privacy
         )
         self.check_in_page = CheckInPage(
             desk.events,
@@ -165,6 +174,7 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(current)
 
         self.database_label.setText(f"Database: {desk.db.location}")
+        self.database_label.setToolTip(desk.db.location)
         self.database_label.setAccessibleName(f"Database location {desk.db.location}")
         self.device_label.setText(f"This laptop: {desk.device.name}")
         self.device_label.setAccessibleName(f"This laptop is {desk.device.name}")
@@ -193,6 +203,59 @@ class MainWindow(QMainWindow):
         if self._preferences is not None:
             self._preferences.ready_after_seconds = seconds
         self.preferences_changed.emit()
+
+    # ---- fitting the screen -------------------------------------------------------------
+
+    def _fit_navigation(self) -> None:
+        """The page list as wide as its longest name at the current text size."""
+        metrics = self.navigation.fontMetrics()
+        widest = max(metrics.horizontalAdvance(name) for name in PAGES)
+        self.navigation.setFixedWidth(widest + 2 * metrics.averageCharWidth() + 16)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._fit_navigation()
+            # Once the pages have laid out at the new size: still on the screen?
+            QTimer.singleShot(0, self.keep_on_screen)
+        super().changeEvent(event)
+
+    def keep_on_screen(self) -> None:
+        """Never larger than the screen's free area (a larger text size can ask for more)."""
+        if self.isMaximized() or self.isFullScreen():
+            return
+        screen = self.screen()
+        if screen is None:
+            return
+        free = screen.availableGeometry()
+        if self.frameGeometry().width() > free.width() or (
+            self.frameGeometry().height() > free.height()
+        ):
+            fit_on_screen(self, self.size())
+
+    def _settings(self) -> QSettings | None:
+        if not self._geometry_file:
+            return None
+        return QSettings(self._geometry_file, QSettings.Format.IniFormat)
+
+    def _restore_geometry(self) -> None:
+        """Where the window was last time, but never larger than this screen."""
+        settings = self._settings()
+        saved = settings.value("window/geometry") if settings is not None else None
+        if saved is None or not self.restoreGeometry(saved):  # type: ignore[arg-type]
+            fit_on_screen(self, QSize(1200, 760), move=False)
+        elif not self.isMaximized():
+            fit_on_screen(self, self.size())
+
+    def save_geometry(self) -> None:
+        settings = self._settings()
+        if settings is None:
+            return
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_geometry()
+        super().closeEvent(event)
 
     def show_page(self, index: int) -> None:
         self.navigation.setCurrentRow(index)

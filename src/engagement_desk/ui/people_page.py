@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -25,9 +24,11 @@ from engagement_desk.services.errors import UserError
 from engagement_desk.services.events import EventService, When
 from engagement_desk.services.files import save_file
 from engagement_desk.services.imports import ImportService
+from engagement_desk.services.privacy import PrivacyService
 from engagement_desk.services.registrations import PeopleFilter, PersonRow, RegistrationService
 from engagement_desk.services.tickets import TicketService
 from engagement_desk.ui.import_dialog import ImportDialog
+from engagement_desk.ui.layouts import FlowLayout, compact_combo
 from engagement_desk.ui.people_model import REGISTRATION_ID_ROLE, PeopleTableModel
 from engagement_desk.ui.person_dialog import PersonDialog
 from engagement_desk.ui.progress import ProgressPanel
@@ -50,9 +51,11 @@ class PeoplePage(QWidget):
         tickets: TicketService,
         imports: ImportService,
         prompter: Prompter,
+        privacy: PrivacyService,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        self._privacy = privacy
         self._events = events
         self._registrations = registrations
         self._tickets = tickets
@@ -61,7 +64,7 @@ class PeoplePage(QWidget):
         self._task: Task | None = None
         self.setAccessibleName("People")
 
-        self.event_choice = QComboBox()
+        self.event_choice = compact_combo(QComboBox())
         self.event_choice.setAccessibleName("Event")
         self.status = QComboBox()
         self.status.setAccessibleName("Show people who are")
@@ -127,21 +130,19 @@ class PeoplePage(QWidget):
         search_row.addWidget(search_label)
         search_row.addWidget(self.search, 1)
         search_row.addWidget(self.count_label)
-        actions = QGridLayout()
-        for n, button in enumerate(
-            (
-                self.register_button,
-                self.walk_in_button,
-                self.edit_button,
-                self.cancel_button,
-                self.promote_button,
-                self.tickets_button,
-                self.export_button,
-                self.erase_button,
-                self.import_button,
-            )
+        actions = FlowLayout()  # as many lines as the window's width and the text size need
+        for button in (
+            self.register_button,
+            self.walk_in_button,
+            self.edit_button,
+            self.cancel_button,
+            self.promote_button,
+            self.tickets_button,
+            self.export_button,
+            self.erase_button,
+            self.import_button,
         ):
-            actions.addWidget(button, n // 4, n % 4)
+            actions.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(search_row)
@@ -236,6 +237,7 @@ class PeoplePage(QWidget):
             event_id=event_id,
             event_title=self.event_choice.currentText(),
             parent=self,
+            prompter=self._prompter,
         )
         dialog.accepted.connect(
             lambda: dialog.saved and self._changed(dialog.saved.message, dialog.saved.id)
@@ -247,7 +249,13 @@ class PeoplePage(QWidget):
         event_id = self.event_id()
         if event_id is None:
             return None
-        dialog = WalkInDialog(self._registrations, event_id, self.event_choice.currentText(), self)
+        dialog = WalkInDialog(
+            self._registrations,
+            event_id,
+            self.event_choice.currentText(),
+            self,
+            prompter=self._prompter,
+        )
         dialog.accepted.connect(
             lambda: dialog.saved and self._changed(dialog.saved.message, dialog.saved.id)
         )
@@ -258,7 +266,9 @@ class PeoplePage(QWidget):
         row = self.selected_row()
         if row is None:
             return None
-        dialog = PersonDialog(self._registrations, person_id=row.person_id, parent=self)
+        dialog = PersonDialog(
+            self._registrations, person_id=row.person_id, parent=self, prompter=self._prompter
+        )
         dialog.accepted.connect(
             lambda: self._changed(f"Saved {dialog.name.text()}'s details.", row.registration_id)
         )
@@ -307,7 +317,7 @@ class PeoplePage(QWidget):
         )
         if target is None:
             return None
-        data = self._registrations.export_person(row.person_id)
+        data = self._privacy.export_person(row.person_id)
         try:
             save_file(target, json.dumps(data, indent=2, ensure_ascii=False).encode())
         except UserError as exc:
@@ -328,11 +338,11 @@ class PeoplePage(QWidget):
             "This cannot be undone.",
         ):
             return None
-        registrations, person_id = self._registrations, row.person_id
+        privacy, person_id = self._privacy, row.person_id
 
         # Scrubbing the file (checkpoint and vacuum) takes a while on a big database.
         def job(_progress: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> str:
-            result = registrations.erase_person(person_id)
+            result = privacy.erase_person(person_id)
             return f"Erased {result.name}'s details. {result.note}".strip()
 
         task = Task(job)
