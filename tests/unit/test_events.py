@@ -411,3 +411,14 @@ def test_events_starting_together_are_listed_by_title(desk: Desk) -> None:
     assert [r.title for r in desk.events.list_events()] == expected
     assert [r.title for r in desk.events.list_events(When.UPCOMING)] == expected
     assert [e.title for e in desk.events.schedule(weeks=2)[1].events] == expected
+
+
+def test_control_characters_never_reach_a_stored_event(desk: Desk) -> None:
+    detail = desk.events.create(
+        venue_event(
+            "Have your say\x1b[2J: SEND\x00 in Bury",
+            description="Bring a friend.\r\nTea\x07 provided.",
+        )
+    )
+    assert detail.draft.title == "Have your say[2J: SEND in Bury"
+    assert detail.draft.description == "Bring a friend.\nTea provided."

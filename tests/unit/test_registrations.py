@@ -558,3 +558,27 @@ def test_ticket_codes_of_registrations_verify_against_the_public_key(
     info = registrations.register(event, JO)
     keys = tickets.keys(desk.programmes.ensure_seeded())
     assert read_ticket(keys.public_key, info.ticket_code or "").ok
+
+
+def test_control_characters_never_reach_a_stored_name(desk: Desk) -> None:
+    """Typed or pasted into the app: an escape sequence or a stray NUL is not part of a name,
+    while the joiners Persian and Urdu spelling needs are kept."""
+    event = desk.events.create(venue_event()).short_code
+    info = desk.registrations.register(
+        event,
+        PersonDraft(
+            "Sam\x1b[31m Lee\x00\u202e",
+            email="sam@example.org",
+            access_notes="Line one\r\nline two\x07",
+            consent_store=True,
+        ),
+    )
+    zwnj = desk.registrations.register(
+        event, PersonDraft("Mehr\u200cnaz Qureshi", email="mehr@example.org", consent_store=True)
+    )
+    with desk.db.session() as s:
+        names = dict(s.execute(select(Person.email, Person.full_name)).all())
+        notes = s.scalar(select(Person.access_notes).where(Person.email == "sam@example.org"))
+    assert info.name == names["sam@example.org"] == "Sam[31m Lee"
+    assert notes == "Line one\nline two"
+    assert names["mehr@example.org"] == zwnj.name == "Mehr\u200cnaz Qureshi"

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from engagement_desk.core.events import Problem
+from engagement_desk.core.validation import remove_control_characters
 
 PREFER_NOT_TO_SAY = "prefer not to say"
 
@@ -120,7 +121,8 @@ _PHONE_PUNCTUATION = re.compile(r"[\s().\-/]")
 
 
 def collapse_spaces(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
+    """One line of text as a person meant it: no control characters, single spaces."""
+    return _SPACES.sub(" ", remove_control_characters(text, keep_newlines=False)).strip()
 
 
 def fold(text: str) -> str:
@@ -596,7 +598,7 @@ def tidy_person(draft: PersonDraft) -> PersonDraft:
         ehcp_status=tidy_choice(draft.ehcp_status, match_ehcp),
         need_areas=_tidy_list(draft.need_areas, NEED_AREAS, NEED_ALIASES),
         access_needs=_tidy_list(draft.access_needs, ACCESS_NEEDS, ACCESS_ALIASES),
-        access_notes=draft.access_notes.strip(),
+        access_notes=remove_control_characters(draft.access_notes).strip(),
     )
 
 

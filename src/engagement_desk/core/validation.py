@@ -26,10 +26,12 @@ LINK_LENGTH = 500
 AGENDA_TITLE_LENGTH = 200
 
 # C0 and C1 control characters (not tab or newline), DEL, and the invisible direction and
-# zero-width marks that can make text on a terminal or in a list read differently.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# zero-width marks that can make text on a terminal or in a list read differently. The
+# zero-width non-joiner and joiner (U+200C, U+200D) stay: they are part of how Persian and
+# Urdu names are spelt, and of emoji sequences.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _CONTROL_WITH_LINES = re.compile(
-    r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]"
+    r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069]"
 )
 
 

@@ -21,6 +21,7 @@ from engagement_desk.core.events import (
     validate_event,
     venue_access_summary,
 )
+from engagement_desk.core.validation import remove_control_characters
 from engagement_desk.db.database import Database
 from engagement_desk.db.models import (
     AgendaItem,
@@ -386,22 +387,31 @@ class EventService:
 
 
 def _tidy(draft: EventDraft) -> EventDraft:
+    """Spaces tidied and control characters removed, however the text came in (typed,
+    pasted, imported or from the command line)."""
+
+    def line(text: str) -> str:
+        return " ".join(remove_control_characters(text, keep_newlines=False).split())
+
+    def block(text: str) -> str:
+        return remove_control_characters(text).strip()
+
     venue = draft.venue
     if venue is not None:
         venue = replace(
             venue,
-            name=" ".join(venue.name.split()),
-            address=venue.address.strip(),
-            postcode=venue.postcode.strip().upper(),
-            notes=venue.notes.strip(),
+            name=line(venue.name),
+            address=block(venue.address),
+            postcode=line(venue.postcode).upper(),
+            notes=block(venue.notes),
         )
         if not venue.name:
             venue = None
     return replace(
         draft,
-        title=" ".join(draft.title.split()),
-        online_link=draft.online_link.strip(),
-        description=draft.description.strip(),
+        title=line(draft.title),
+        online_link=line(draft.online_link),
+        description=block(draft.description),
         venue=venue,
-        agenda=[replace(a, title=a.title.strip(), notes=a.notes.strip()) for a in draft.agenda],
+        agenda=[replace(a, title=line(a.title), notes=block(a.notes)) for a in draft.agenda],
     )
