@@ -688,9 +688,48 @@ def test_the_voices_page_starts_kiosk_mode_only_with_a_pin(qtbot: QtBot, desk: D
     assert dialog is not None and dialog.isVisible()
     dialog.close()
     desk.kiosk.set_pin("2468")
+    window.show()
+    qtbot.waitExposed(window)
     kiosk = window.voices_page.start_kiosk()
     assert kiosk is not None and kiosk.isVisible()
+    assert not window.isVisible()  # the People list is nowhere a parent can reach
     kiosk.close()  # refused without the PIN
-    assert kiosk.isVisible()
+    assert kiosk.isVisible() and not window.isVisible()
     assert kiosk.submit_pin("2468")  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: not kiosk.isVisible())
+    assert window.isVisible()
+
+
+# ---- nothing with staff data on it while the kiosk runs ------------------------------------
+
+
+def test_staff_windows_are_hidden_while_the_kiosk_runs_and_back_after_the_pin(
+    qtbot: QtBot, desk: Desk, open_kiosk: OpenKiosk
+) -> None:
+    from PySide6.QtWidgets import QDialog, QVBoxLayout
+
+    staff = QWidget()
+    staff.setWindowTitle("People: Sarah Ashworth, sarah@example.org")
+    qtbot.addWidget(staff)
+    staff.show()
+    qtbot.waitExposed(staff)
+    event_id = make_event(desk)
+    window = open_kiosk(event_id)
+    assert not staff.isVisible()
+    assert window.staff_windows.hidden_windows == [staff]
+
+    # A message from a job that finishes while the kiosk runs is hidden as soon as it shows.
+    message = QDialog(staff)
+    message.setWindowTitle("Saved")
+    QVBoxLayout(message).addWidget(QLabel("tickets.pdf saved"))
+    message.show()
+    qtbot.waitUntil(lambda: not message.isVisible())
+    visible = [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    assert visible == [window]
+
+    assert window.close() is False  # still only the PIN leaves
+    assert not staff.isVisible()
+    with qtbot.waitSignal(window.closed):
+        assert window.submit_pin(PIN)
+    assert staff.isVisible() and message.isVisible()
+    assert not window.isVisible()

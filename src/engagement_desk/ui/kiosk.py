@@ -75,6 +75,7 @@ from engagement_desk.services.kiosk import MAX_DIGITS, KioskLocked, KioskService
 from engagement_desk.services.programmes import PriorityInfo
 from engagement_desk.services.voices import CaptureSettings, VoiceService
 from engagement_desk.ui.checkin_banner import LOOKS
+from engagement_desk.ui.kiosk_lock import StaffWindowsHidden
 from engagement_desk.ui.scanner import ScannerCapture
 
 if TYPE_CHECKING:
@@ -439,6 +440,8 @@ class KioskWindow(QWidget):
         self.setAccessibleName("Kiosk")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.event_id = event_id
+        # The app's other windows (the People list, ...) are hidden while the kiosk shows.
+        self.staff_windows = StaffWindowsHidden(self)
         self._check_in = check_in
         self._voices = voices
         self._kiosk = kiosk
@@ -1176,6 +1179,7 @@ class KioskWindow(QWidget):
         self.idle_timer.stop()
         self.thanks_timer.stop()
         self.lockout_timer.stop()
+        self.staff_windows.release()
         event.accept()
         if not self._closed_emitted:
             self._closed_emitted = True
@@ -1186,6 +1190,7 @@ class KioskWindow(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not self._leave_allowed:
+            self.staff_windows.engage()
             self.scanner.start()
             app = QApplication.instance()
             if app is not None:
