@@ -121,11 +121,14 @@ def test_the_qr_is_at_least_70_mm_square(batch: TicketBatch) -> None:
     document = pdfium.PdfDocument(_render(batch))
     try:
         page = document[0]
-        images = list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3))
-        assert len(images) == 1
-        left, bottom, right, top = images[0].get_bounds()
+        # The QR is drawn as vector shapes: its white square (quiet zone included) is the
+        # largest filled path on the page.
+        paths = list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3))
+        bounds = [path.get_bounds() for path in paths]
+        left, bottom, right, top = max(bounds, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
         assert (right - left) / POINTS_PER_MM >= 70
         assert (top - bottom) / POINTS_PER_MM >= 70
+        assert not list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3))
     finally:
         document.close()
 
