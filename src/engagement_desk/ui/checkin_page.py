@@ -327,7 +327,13 @@ class CheckInPage(QWidget):
         event_id = self.event_id()
         if event_id is None:
             return None
-        dialog = WalkInDialog(self._registrations, event_id, self.event_choice.currentText(), self)
+        dialog = WalkInDialog(
+            self._registrations,
+            event_id,
+            self.event_choice.currentText(),
+            self,
+            prompter=self._prompter,
+        )
 
         def done() -> None:
             info = dialog.saved

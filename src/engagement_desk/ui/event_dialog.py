@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
@@ -33,7 +32,9 @@ from engagement_desk.core.events import (
 from engagement_desk.db.models import EventKind
 from engagement_desk.services.errors import ValidationFailed
 from engagement_desk.services.events import EventDetail, EventService, VenueInfo
+from engagement_desk.ui.forms import GuardedDialog
 from engagement_desk.ui.problems import ProblemBanner
+from engagement_desk.ui.prompts import Prompter
 
 DATE_FORMAT = "ddd d MMM yyyy  HH:mm"
 
@@ -52,8 +53,9 @@ def _from_qt(value: QDateTime) -> datetime:
     return local_to_utc(_wall_clock(value))
 
 
-class EventDialog(QDialog):
-    """Saves through EventService; shows every problem in words beside a marked field."""
+class EventDialog(GuardedDialog):
+    """Saves through EventService; shows every problem in words beside a marked field.
+    Opens with the title field ready for typing; Escape asks before losing changes."""
 
     def __init__(
         self,
@@ -62,8 +64,9 @@ class EventDialog(QDialog):
         now: datetime,
         detail: EventDetail | None = None,
         parent: QWidget | None = None,
+        prompter: Prompter | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, prompter=prompter)
         self._events = events
         self._detail = detail
         self.saved: EventDetail | None = None
@@ -78,6 +81,7 @@ class EventDialog(QDialog):
             self.starts.setDateTime(_to_qt(start))
             self.ends.setDateTime(_to_qt(start + timedelta(hours=2)))
         self._kind_changed()
+        self.mark_unchanged(self.title)
 
     # ---- construction --------------------------------------------------
 

@@ -96,7 +96,7 @@ class EventsPage(QWidget):
         self.edit_button = QPushButton("&Edit…")
         self.cancel_button = QPushButton("&Cancel event…")
         self.reinstate_button = QPushButton("&Reinstate")
-        self.ics_button = QPushButton("Export &calendar (.ics)…")
+        self.ics_button = QPushButton("Export calen&dar (.ics)…")
         self.listing_button = QPushButton("&Printable listing (PDF)…")
         for button, name in (
             (self.new_button, "New event"),
@@ -187,7 +187,9 @@ class EventsPage(QWidget):
     # ---- actions -------------------------------------------------------
 
     def new_event(self) -> EventDialog:
-        dialog = EventDialog(self._events, now=self._clock(), parent=self)
+        dialog = EventDialog(
+            self._events, now=self._clock(), parent=self, prompter=self._prompter
+        )
         dialog.accepted.connect(lambda: self._saved(dialog))
         dialog.open()
         return dialog
@@ -200,7 +202,9 @@ class EventsPage(QWidget):
 
     def edit_event(self, event_id: str) -> EventDialog:
         detail = self._events.get(event_id)
-        dialog = EventDialog(self._events, now=self._clock(), detail=detail, parent=self)
+        dialog = EventDialog(
+            self._events, now=self._clock(), detail=detail, parent=self, prompter=self._prompter
+        )
         dialog.accepted.connect(lambda: self._saved(dialog))
         dialog.open()
         return dialog

@@ -77,8 +77,9 @@ class ImportDialog(QDialog):
             for field in Field:
                 choice.addItem(FIELD_LABELS[field], field.value)
             choice.activated.connect(lambda _index, header=use.header: self._user_chose(header))
+            # No buddy: a rich-text label with a buddy turns any '&' of its HTML (an
+            # apostrophe is '&#x27;') into a shortcut letter, and the combo box is named.
             label = QLabel()
-            label.setBuddy(choice)
             form.addRow(label, choice)
             self.choices[use.header] = choice
             self._labels[use.header] = label
@@ -116,6 +117,8 @@ class ImportDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addLayout(buttons)
         self.resize(820, 640)
+        # Opens on the first column's choice: the first thing to check.
+        next(iter(self.choices.values()), self.check_button).setFocus()
 
     def mapping(self) -> dict[str, str]:
         """The columns the user changed; the rest are left to the importer's own choice, so

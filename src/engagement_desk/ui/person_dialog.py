@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
@@ -28,7 +27,9 @@ from engagement_desk.core.people import (
 )
 from engagement_desk.services.errors import ValidationFailed
 from engagement_desk.services.registrations import RegistrationInfo, RegistrationService
+from engagement_desk.ui.forms import GuardedDialog
 from engagement_desk.ui.problems import ProblemBanner
+from engagement_desk.ui.prompts import Prompter
 
 NOT_GIVEN = "Not given"
 
@@ -53,8 +54,9 @@ def _ticks(values: tuple[str, ...], columns: int = 2) -> tuple[QGridLayout, dict
     return grid, boxes
 
 
-class PersonDialog(QDialog):
-    """New registration for ``event_id``, or an edit of ``person_id``'s details."""
+class PersonDialog(GuardedDialog):
+    """New registration for ``event_id``, or an edit of ``person_id``'s details. Opens with
+    the name field ready for typing; Escape asks before losing changes."""
 
     def __init__(
         self,
@@ -64,8 +66,9 @@ class PersonDialog(QDialog):
         event_title: str = "",
         person_id: str | None = None,
         parent: QWidget | None = None,
+        prompter: Prompter | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, prompter=prompter)
         if (event_id is None) == (person_id is None):
             raise ValueError("give exactly one of event_id and person_id")
         self._registrations = registrations
@@ -80,6 +83,7 @@ class PersonDialog(QDialog):
         if person_id is not None:
             self._load(registrations.person(person_id).draft)
         self._consent_changed()
+        self.mark_unchanged(self.name)
 
     def _build(self) -> None:
         self.name = QLineEdit()

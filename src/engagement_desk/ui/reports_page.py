@@ -96,7 +96,7 @@ class ActionsPanel(QWidget):
         for text, widget in (
             ("&You said", self.you_said),
             ("&We did / will do", self.we_did),
-            ("O&wner", self.owner),
+            ("&Owner", self.owner),
             ("&Status", self.status),
             ("T&heme", self.about),
         ):

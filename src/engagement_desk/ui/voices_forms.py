@@ -7,6 +7,7 @@ problems come back in words and nothing is written until everything is right.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -27,7 +28,9 @@ from PySide6.QtWidgets import (
 from engagement_desk.core.events import Problem
 from engagement_desk.services.errors import UserError, ValidationFailed
 from engagement_desk.services.voices import CaptureSettings
+from engagement_desk.ui.forms import form_state
 from engagement_desk.ui.problems import ProblemBanner
+from engagement_desk.ui.prompts import DialogPrompter, Prompter
 
 Attendees = list[tuple[str, str]]  # (registration id, name) of people checked in
 
@@ -52,9 +55,11 @@ class AttendeeChoice(QComboBox):
 
 
 class VoiceForm(QWidget):
-    """Shared parts: problem banner, attendee choice, Save button (Ctrl+Enter), saved signal."""
+    """Shared parts: problem banner, attendee choice, Save button (Ctrl+Enter), saved signal,
+    and Escape to clear a half-filled form (after asking)."""
 
     saved = Signal(str)
+    CLEAR_QUESTION = "Clear this form? What you entered has not been saved and will be lost."
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,6 +71,10 @@ class VoiceForm(QWidget):
         self.save_button.clicked.connect(self.save)
         shortcut = QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.discard)
+        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.prompter: Prompter = DialogPrompter()
+        self._blank: tuple[Any, ...] | None = None
         self.body = QVBoxLayout()
         layout = QVBoxLayout(self)
         layout.addWidget(self.problems)
@@ -77,6 +86,23 @@ class VoiceForm(QWidget):
         who.addRow(who_label, self.attendee)
         layout.addLayout(who)
         layout.addWidget(self.save_button)
+
+    def mark_blank(self) -> None:
+        """The form as it is now is empty: nothing to lose."""
+        self._blank = form_state(self)
+
+    def is_half_filled(self) -> bool:
+        return self._blank is not None and form_state(self) != self._blank
+
+    def discard(self) -> bool:
+        """Escape: clear what was entered, asking first; True if the form is now empty."""
+        if not self.is_half_filled():
+            return True
+        if not self.prompter.confirm(self, self.accessibleName(), self.CLEAR_QUESTION):
+            return False
+        self.problems.hide()
+        self.clear()
+        return True
 
     def save(self) -> None:
         try:
@@ -258,8 +284,8 @@ class TallyForm(VoiceForm):
         self.note.setPlaceholderText("e.g. counted by Sam, main hall wall")
         form = QFormLayout()
         for text, widget in (
-            ("&Priority", self.priority),
-            ("&Dots", self.dots),
+            ("Pr&iority", self.priority),
+            ("Dots co&unted", self.dots),
             ("&Note", self.note),
         ):
             label = QLabel(text)
@@ -297,7 +323,7 @@ class CommentForm(VoiceForm):
             self.themes[theme] = box
         self.quote = QCheckBox("They are happy for their words to be quoted (without a name)")
         self.quote.setAccessibleName(self.quote.text())
-        label = QLabel("&Their words:")
+        label = QLabel("T&heir words:")
         label.setBuddy(self.text)
         self.body.addWidget(label)
         self.body.addWidget(self.text, 1)

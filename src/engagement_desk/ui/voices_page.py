@@ -79,9 +79,9 @@ class QuestionsPanel(QWidget):
         self.answer = QLineEdit()
         self.answer.setAccessibleName("Answer to the selected question")
         self.answer.setPlaceholderText("The answer given, or to be sent")
-        self.answer_button = QPushButton("Save &answer")
+        self.answer_button = QPushButton("Save a&nswer")
         self.answer_button.clicked.connect(self.save_answer)
-        self.attendance_button = QPushButton("Import &attendance file…")
+        self.attendance_button = QPushButton("Import attendance &file…")
         self.attendance_button.setAccessibleName(
             "Import the webinar platform's attendance file: checks in who came"
         )
@@ -250,7 +250,7 @@ class VoicesPage(QWidget):
         form.addRow("Dots each:", self.dots)
         form.addRow("Rank top:", self.top_k)
         settings_row.addLayout(form)
-        self.settings_button = QPushButton("Save se&ttings")
+        self.settings_button = QPushButton("Save settin&gs")
         self.settings_button.clicked.connect(self.save_settings)
         settings_row.addWidget(self.settings_button)
         self.kiosk_button = QPushButton("Start &kiosk…")
@@ -349,6 +349,8 @@ class VoicesPage(QWidget):
                 continue
             form = form_class(event_id, settings, record)
             form.attendee.set_attendees(attendees)
+            form.prompter = self._prompter
+            form.mark_blank()
             form.saved.connect(self._saved)
             self.tabs.addTab(form, title)
             self.forms[title.replace("&", "")] = form

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
@@ -17,7 +16,9 @@ from PySide6.QtWidgets import (
 
 from engagement_desk.services.errors import ValidationFailed
 from engagement_desk.services.registrations import RegistrationInfo, RegistrationService
+from engagement_desk.ui.forms import GuardedDialog
 from engagement_desk.ui.problems import ProblemBanner
+from engagement_desk.ui.prompts import Prompter
 
 QUICK_NEEDS = (
     "BSL or other interpreter",
@@ -29,7 +30,7 @@ QUICK_NEEDS = (
 )
 
 
-class WalkInDialog(QDialog):
+class WalkInDialog(GuardedDialog):
     """Two routes, both a keystroke or two: 'Yes, keep my name' or 'No, just count me'."""
 
     def __init__(
@@ -38,8 +39,9 @@ class WalkInDialog(QDialog):
         event_id: str,
         event_title: str,
         parent: QWidget | None = None,
+        prompter: Prompter | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, prompter=prompter)
         self._registrations = registrations
         self._event_id = event_id
         self.saved: RegistrationInfo | None = None
@@ -94,7 +96,7 @@ class WalkInDialog(QDialog):
         layout.addWidget(self.problems)
         layout.addLayout(form)
         layout.addWidget(buttons)
-        self.name.setFocus()
+        self.mark_unchanged(self.name)
 
     def save_named(self) -> None:
         try:
