@@ -269,6 +269,9 @@ class Registration(Base):
     waitlist_position: Mapped[int | None] = mapped_column(Integer, nullable=True)
     registered_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # When the mail server accepted this person's ticket / reminder email (migration 0006).
+    ticket_sent_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
     event: Mapped[Event] = relationship()
     person: Mapped[Person | None] = relationship(back_populates="registrations")
@@ -449,3 +452,40 @@ class Tombstone(Base):
 
     person_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     erased_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OutboxStatus(enum.StrEnum):
+    WAITING = "waiting"  # written, not yet handed to the mail server
+    SENDING = "sending"  # being handed over now (or the sender stopped part-way)
+    SENT = "sent"  # the mail server accepted it
+    REFUSED = "refused"  # the mail server refused the address for good; not retried
+
+
+class OutboxMessage(Base):
+    """An email written to the database before it is sent, so a laptop without a network
+    keeps it until the mail server can be reached. ``message_id`` is the email's own
+    Message-ID, fixed when the message is made: a message sent again after a crash carries
+    the same one, so mail programs show it once. The content (which holds personal details)
+    is cleared once the server has accepted it."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_message_status", "status", "created_at"),)
+
+    id: Mapped[str] = uuid_pk()
+    message_id: Mapped[str] = mapped_column(String(250), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    event_id: Mapped[str | None] = mapped_column(
+        ForeignKey("event.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    registration_id: Mapped[str | None] = mapped_column(
+        ForeignKey("registration.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    recipient: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(300))
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus), default=OutboxStatus.WAITING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sending_since: Mapped[datetime | None] = mapped_column(nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(nullable=True)
