@@ -3,8 +3,10 @@ wrong tries."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from engagement_desk.bootstrap import Desk
 from engagement_desk.db.models import AuditEntry, Setting
@@ -201,3 +203,85 @@ def test_setting_and_changing_are_audited_without_the_pin(desk: Desk, kiosk: Kio
 def test_the_desk_carries_a_kiosk_service(desk: Desk) -> None:
     desk.kiosk.set_pin("7777")
     assert desk.kiosk.check_pin("7777")
+
+
+# ---- each priority in plain words for parents ------------------------------------------------
+
+
+def test_the_seeded_priorities_have_easy_read_words_a_parent_can_follow(desk: Desk) -> None:
+    from engagement_desk.services.programmes import EASY_READ_LENGTH
+
+    priorities = desk.programmes.current().priorities
+    assert [p.title for p in priorities][3] == "Communities prevent escalation"
+    assert priorities[3].plain_words == "Local groups and neighbours help before things get hard."
+    for priority in priorities:
+        assert priority.easy_read and priority.easy_read != priority.title
+        assert len(priority.easy_read) <= EASY_READ_LENGTH
+        assert priority.easy_read.endswith(".")
+
+
+def test_staff_change_the_easy_read_words_and_empty_words_show_the_title(desk: Desk) -> None:
+    from engagement_desk.services.errors import NotFound, ValidationFailed
+    from tests.unit.conftest import venue_event
+
+    event_id = desk.events.create(venue_event()).id
+    first = desk.programmes.current().priorities[0]
+    changed = desk.programmes.set_easy_read(first.id, "  Good  schools\nnear home. ")
+    assert changed.easy_read == "Good schools near home."
+    [seen, *_] = desk.voices.capture_settings(event_id).priorities
+    assert seen.plain_words == "Good schools near home."
+
+    with pytest.raises(ValidationFailed) as refused:
+        desk.programmes.set_easy_read(first.id, "word " * 40)
+    assert refused.value.problems[0].field == "easy_read"
+    assert "160 characters or fewer" in str(refused.value)
+    assert desk.programmes.current().priorities[0].easy_read == "Good schools near home."
+    with pytest.raises(NotFound):
+        desk.programmes.set_easy_read("no-such-priority", "Words")
+
+    desk.programmes.set_easy_read(first.id, "")
+    assert desk.programmes.current().priorities[0].plain_words == first.title
+
+
+def test_a_database_from_before_easy_read_gets_the_words_for_its_seeded_priorities(
+    tmp_path: Path,
+) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from engagement_desk.db.database import MIGRATIONS, Database
+    from engagement_desk.services.programmes import SEED_EASY_READ, ProgrammeService
+
+    path = tmp_path / "desk.sqlite3"
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    old = Database(f"sqlite:///{path.as_posix()}")
+    with old.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0006_outbox")
+        connection.execute(
+            text(
+                "INSERT INTO programme (id, name, area, forum_name, description, "
+                "suppression_threshold, retention_months, created_at) "
+                "VALUES ('p', 'Bury', 'Bury', 'Forum', '', 5, 12, '2026-01-01 00:00:00')"
+            )
+        )
+        for position, title in enumerate(
+            ["Earlier help and prevention", "A priority staff added"], start=1
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO priority (id, programme_id, position, title, description) "
+                    "VALUES (:id, 'p', :position, :title, '')"
+                ),
+                {"id": f"r{position}", "position": position, "title": title},
+            )
+    old.dispose()
+
+    db = Database.open(f"sqlite:///{path.as_posix()}", backups_dir=tmp_path / "backups")
+    try:
+        [seeded, added] = ProgrammeService(db).current().priorities
+    finally:
+        db.dispose()
+    assert seeded.easy_read == SEED_EASY_READ[2]
+    assert added.easy_read == "" and added.plain_words == "A priority staff added"

@@ -129,6 +129,8 @@ class Priority(Base):
     position: Mapped[int] = mapped_column(Integer)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    # The priority in plain words for parents (the kiosk shows it); '' shows the title.
+    easy_read: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     programme: Mapped[Programme] = relationship(back_populates="priorities")
 

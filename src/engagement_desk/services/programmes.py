@@ -1,4 +1,8 @@
-"""The programme: its priorities and comment themes, seeded for a new database."""
+"""The programme: its priorities and comment themes, seeded for a new database.
+
+Each priority has a short title (the forum's words), a description (the council's aim) and an
+easy-read sentence for parents: the kiosk shows the easy-read words, and staff can change them.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from engagement_desk.core.events import Problem
+from engagement_desk.core.people import collapse_spaces
 from engagement_desk.db.database import Database
 from engagement_desk.db.models import Priority, Programme, Theme
+from engagement_desk.services.errors import NotFound, ValidationFailed
 
 SEED_NAME = "Bury SEND Transformation Programme"
 SEED_AREA = "Bury"
@@ -38,6 +45,16 @@ SEED_PRIORITIES: tuple[tuple[str, str], ...] = (
     ),
 )
 
+# The same aims in plain, friendly words a parent can take in at a glance (by position).
+SEED_EASY_READ: tuple[str, ...] = (
+    "Children do well at nursery, school and college close to home.",
+    "Families are listened to and help decide how services work.",
+    "Help comes early, before problems get bigger.",
+    "Local groups and neighbours help before things get hard.",
+    "More local help for autism, speech and mental health, and in mainstream school.",
+)
+EASY_READ_LENGTH = 160  # a sentence or two: it has to fit a kiosk button at large text
+
 SEED_THEMES: tuple[str, ...] = (
     "EHCP assessment process",
     "SEND pathways",
@@ -59,6 +76,12 @@ class PriorityInfo:
     position: int
     title: str
     description: str
+    easy_read: str = ""
+
+    @property
+    def plain_words(self) -> str:
+        """What a parent reads: the easy-read words, or the title when there are none."""
+        return self.easy_read or self.title
 
 
 @dataclass(frozen=True)
@@ -85,8 +108,10 @@ class ProgrammeService:
                 return existing
             programme = Programme(name=SEED_NAME, area=SEED_AREA, forum_name=SEED_FORUM)
             programme.priorities = [
-                Priority(position=n, title=title, description=text)
-                for n, (title, text) in enumerate(SEED_PRIORITIES, start=1)
+                Priority(position=n, title=title, description=text, easy_read=easy)
+                for n, ((title, text), easy) in enumerate(
+                    zip(SEED_PRIORITIES, SEED_EASY_READ, strict=True), start=1
+                )
             ]
             programme.themes = [Theme(name=name) for name in SEED_THEMES]
             s.add(programme)
@@ -105,8 +130,37 @@ class ProgrammeService:
                 suppression_threshold=programme.suppression_threshold,
                 retention_months=programme.retention_months,
                 priorities=tuple(
-                    PriorityInfo(p.id, p.position, p.title, p.description)
+                    PriorityInfo(p.id, p.position, p.title, p.description, p.easy_read)
                     for p in programme.priorities
                 ),
                 themes=tuple(t.name for t in programme.themes),
+            )
+
+    def set_easy_read(self, priority_id: str, words: str) -> PriorityInfo:
+        """Change the plain words parents read for a priority; '' goes back to its title.
+        Control characters and runs of spaces are cleaned out; refused (nothing changed)
+        when too long to fit a kiosk button."""
+        cleaned = collapse_spaces(words.replace("\n", " ").replace("\t", " ")).strip()
+        problems: list[Problem] = []
+        if len(cleaned) > EASY_READ_LENGTH:
+            problems.append(
+                Problem(
+                    "easy_read",
+                    f"Keep the easy-read words to {EASY_READ_LENGTH} characters or fewer "
+                    f"(these have {len(cleaned)}); parents read them on one button.",
+                )
+            )
+        with self._db.session() as s, s.begin():
+            priority = s.get(Priority, priority_id)
+            if priority is None:
+                raise NotFound(f"No priority has the id '{priority_id}'.")
+            if problems:
+                raise ValidationFailed(problems)
+            priority.easy_read = cleaned
+            return PriorityInfo(
+                priority.id,
+                priority.position,
+                priority.title,
+                priority.description,
+                priority.easy_read,
             )

@@ -749,7 +749,7 @@ def _settings(s: Session, event: Event) -> CaptureSettings:
         dots_per_person=event.dots_per_person,
         ranking_top_k=event.ranking_top_k,
         priorities=tuple(
-            PriorityInfo(p.id, p.position, p.title, p.description)
+            PriorityInfo(p.id, p.position, p.title, p.description, p.easy_read)
             for p in _priorities(s, event.programme_id)
         ),
         themes=tuple(sorted((t.name for t in _themes(s, event.programme_id)), key=fold)),
