@@ -733,3 +733,38 @@ def test_staff_windows_are_hidden_while_the_kiosk_runs_and_back_after_the_pin(
         assert window.submit_pin(PIN)
     assert staff.isVisible() and message.isVisible()
     assert not window.isVisible()
+
+
+# ---- staff write the priorities in plain words -----------------------------------------------
+
+
+def test_staff_edit_the_easy_read_words_from_the_voices_page(qtbot: QtBot, desk: Desk) -> None:
+    from engagement_desk.ui.main_window import MainWindow
+    from engagement_desk.ui.priorities_dialog import PrioritiesDialog
+    from tests.gui.conftest import ScriptedPrompter
+
+    window = MainWindow(desk, prompter=ScriptedPrompter())
+    qtbot.addWidget(window)
+    assert window.voices_page.priorities_button.isVisibleTo(window.voices_page)
+    dialog = window.voices_page.open_priorities()
+    assert isinstance(dialog, PrioritiesDialog) and dialog.isVisible()
+    qtbot.waitExposed(dialog)
+    priorities = desk.programmes.current().priorities
+    fourth = dialog.fields[priorities[3].id]
+    assert fourth.text() == "Local groups and neighbours help before things get hard."
+    assert fourth.accessibleName() == "Easy-read words for Communities prevent escalation"
+    assert dialog.focusWidget() is dialog.fields[priorities[0].id]
+
+    fourth.setText("x" * 161)
+    dialog.fields[priorities[0].id].setText("Good schools near home.")
+    dialog.save()
+    assert dialog.isVisible() and "160 characters or fewer" in dialog.problem.text()
+    assert "Communities prevent escalation" in dialog.problem.text()
+    assert desk.programmes.current().priorities[0].easy_read != "Good schools near home."
+
+    fourth.setText("Neighbours help each other early.")
+    with qtbot.waitSignal(dialog.accepted):
+        dialog.save()
+    words = [p.easy_read for p in desk.programmes.current().priorities]
+    assert words[0] == "Good schools near home."
+    assert words[3] == "Neighbours help each other early."

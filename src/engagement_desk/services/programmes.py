@@ -6,6 +6,7 @@ easy-read sentence for parents: the kiosk shows the easy-read words, and staff c
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -137,30 +138,41 @@ class ProgrammeService:
             )
 
     def set_easy_read(self, priority_id: str, words: str) -> PriorityInfo:
-        """Change the plain words parents read for a priority; '' goes back to its title.
-        Control characters and runs of spaces are cleaned out; refused (nothing changed)
-        when too long to fit a kiosk button."""
-        cleaned = collapse_spaces(words.replace("\n", " ").replace("\t", " ")).strip()
-        problems: list[Problem] = []
-        if len(cleaned) > EASY_READ_LENGTH:
-            problems.append(
-                Problem(
-                    "easy_read",
-                    f"Keep the easy-read words to {EASY_READ_LENGTH} characters or fewer "
-                    f"(these have {len(cleaned)}); parents read them on one button.",
-                )
-            )
+        """Change the plain words parents read for one priority; see set_easy_reads."""
+        [changed] = self.set_easy_reads({priority_id: words})
+        return changed
+
+    def set_easy_reads(self, words_by_id: Mapping[str, str]) -> tuple[PriorityInfo, ...]:
+        """Change the plain words parents read for priorities (id -> words); '' goes back to
+        the title. Control characters and runs of spaces are cleaned out. All or nothing:
+        words too long to fit a kiosk button are refused, naming the priority, and nothing
+        is changed."""
+        cleaned = {
+            priority_id: collapse_spaces(words.replace("\n", " ").replace("\t", " "))
+            for priority_id, words in words_by_id.items()
+        }
         with self._db.session() as s, s.begin():
-            priority = s.get(Priority, priority_id)
-            if priority is None:
-                raise NotFound(f"No priority has the id '{priority_id}'.")
+            priorities = []
+            problems: list[Problem] = []
+            for priority_id, words in cleaned.items():
+                priority = s.get(Priority, priority_id)
+                if priority is None:
+                    raise NotFound(f"No priority has the id '{priority_id}'.")
+                if len(words) > EASY_READ_LENGTH:
+                    problems.append(
+                        Problem(
+                            "easy_read",
+                            f"Keep the easy-read words for '{priority.title}' to "
+                            f"{EASY_READ_LENGTH} characters or fewer (these have {len(words)}); "
+                            "parents read them on one button.",
+                        )
+                    )
+                priorities.append((priority, words))
             if problems:
                 raise ValidationFailed(problems)
-            priority.easy_read = cleaned
-            return PriorityInfo(
-                priority.id,
-                priority.position,
-                priority.title,
-                priority.description,
-                priority.easy_read,
+            for priority, words in priorities:
+                priority.easy_read = words
+            return tuple(
+                PriorityInfo(p.id, p.position, p.title, p.description, p.easy_read)
+                for p, _ in priorities
             )

@@ -15,7 +15,6 @@ from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QShortcut, QShowE
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -37,10 +36,12 @@ from engagement_desk.ui.camera import CameraScanner
 from engagement_desk.ui.checkin_banner import DEFAULT_READY_SECONDS, CheckInBanner, Notice
 from engagement_desk.ui.checkin_models import RecentCheckInsModel
 from engagement_desk.ui.door_mode import DoorModeView
+from engagement_desk.ui.layouts import ContentScroll, FlowLayout, SideBySide, compact_combo
 from engagement_desk.ui.people_model import PeopleTableModel
 from engagement_desk.ui.prompts import Prompter
 from engagement_desk.ui.scanner import ScannerCapture
 from engagement_desk.ui.tables import make_table
+from engagement_desk.ui.theme import ScaledText
 from engagement_desk.ui.walk_in_dialog import WalkInDialog
 
 SEARCH_DELAY_MS = 120
@@ -83,7 +84,7 @@ class CheckInPage(QWidget):
         self.scanner = ScannerCapture(self, settings=scanner_settings, clock=scanner_clock)
         self.scanner.scanned.connect(lambda code: self.scan(code, "scanner"))
 
-        self.event_choice = QComboBox()
+        self.event_choice = compact_combo(QComboBox(), 30)
         self.event_choice.setAccessibleName("Event at this door")
         self.event_choice.currentIndexChanged.connect(self._event_changed)
         event_label = QLabel("&Event:")
@@ -92,21 +93,23 @@ class CheckInPage(QWidget):
         self.banner = CheckInBanner(ready_after=ready_after)
         self.counts: dict[str, QLabel] = {}
         counts_box = QGroupBox("Now")
-        counts_layout = QGridLayout(counts_box)
-        for n, (key, title) in enumerate(
-            (
-                ("expected", "Expected"),
-                ("checked_in", "Checked in"),
-                ("walk_ins", "Walk-ins"),
-                ("still_to_arrive", "Still to arrive"),
-                ("room_left", "Room left"),
-            )
+        counts_layout = FlowLayout(counts_box)  # as many to a line as fit beside the banner
+        for key, title in (
+            ("expected", "Expected"),
+            ("checked_in", "Checked in"),
+            ("walk_ins", "Walk-ins"),
+            ("still_to_arrive", "Still to arrive"),
+            ("room_left", "Room left"),
         ):
             value = QLabel("–")
-            value.setStyleSheet("font-size: 20pt; font-weight: bold;")
+            ScaledText(value, 1.8, bold=True)  # larger than its title at every text size
             value.setAccessibleName(title)
-            counts_layout.addWidget(QLabel(title), 0, n)
-            counts_layout.addWidget(value, 1, n)
+            cell = QWidget()
+            cell_layout = QVBoxLayout(cell)
+            cell_layout.setContentsMargins(0, 0, 2 * cell.fontMetrics().averageCharWidth(), 0)
+            cell_layout.addWidget(QLabel(title))
+            cell_layout.addWidget(value)
+            counts_layout.addWidget(cell)
             self.counts[key] = value
 
         self.code_field = QLineEdit()
@@ -161,7 +164,9 @@ class CheckInPage(QWidget):
         camera_layout = QVBoxLayout(camera_box)
         camera_layout.addWidget(self.camera)
 
-        left = QVBoxLayout()
+        left_panel = QWidget()
+        left = QVBoxLayout(left_panel)
+        left.setContentsMargins(0, 0, 0, 0)
         code_row = QHBoxLayout()
         code_row.addWidget(code_label)
         code_row.addWidget(self.code_field, 1)
@@ -178,7 +183,9 @@ class CheckInPage(QWidget):
         camera_box.setMaximumHeight(320)
         left.addWidget(camera_box, 1)
 
-        right = QVBoxLayout()
+        right_panel = QWidget()
+        right = QVBoxLayout(right_panel)
+        right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(QLabel("Last check-ins"))
         right.addWidget(self.recent_table, 2)
         undo_row = QHBoxLayout()
@@ -193,14 +200,16 @@ class CheckInPage(QWidget):
         top.addWidget(event_label)
         top.addWidget(self.event_choice)
         top.addWidget(self.door_button)
-        columns = QHBoxLayout()
-        columns.addLayout(left, 3)
-        columns.addLayout(right, 2)
+        # Side by side when they fit, else one above the other; with large text on a small
+        # screen the content scrolls (the page's title row and the event stay put).
+        self.columns = SideBySide([(left_panel, 3), (right_panel, 2)])
+        content = QVBoxLayout()
+        content.addWidget(SideBySide([(self.banner, 3), (counts_box, 2)]))
+        content.addWidget(self.columns, 1)
+        self.content = ContentScroll(content)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.banner)
-        layout.addWidget(counts_box)
-        layout.addLayout(columns, 1)
+        layout.addWidget(self.content, 1)
         self.reload_events()
 
     # ---- the scanner and Ctrl+Z are live only while this page shows ----------

@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         from engagement_desk.ui.events_page import EventsPage
         from engagement_desk.ui.kiosk import SetPinDialog, open_kiosk
         from engagement_desk.ui.people_page import PeoplePage
+        from engagement_desk.ui.priorities_dialog import PrioritiesDialog
         from engagement_desk.ui.reports_page import ReportsPage
         from engagement_desk.ui.settings_page import SettingsPage
         from engagement_desk.ui.voices_page import VoicesPage
@@ -141,6 +142,7 @@ class MainWindow(QMainWindow):
             desk.summaries,
             prompter,
             kiosk=lambda event_id: open_kiosk(desk, event_id, self.check_in_page.scanner.settings),
+            edit_priorities=lambda: PrioritiesDialog(desk.programmes, self),
         )
         self.reports_page = ReportsPage(
             desk.events, desk.summaries, desk.actions, desk.programmes, prompter

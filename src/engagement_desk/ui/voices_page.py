@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -213,11 +213,14 @@ class VoicesPage(QWidget):
         parent: QWidget | None = None,
         *,
         kiosk: Callable[[str], QWidget] | None = None,
+        edit_priorities: Callable[[], QWidget] | None = None,
     ) -> None:
-        """``kiosk(event_id)`` opens kiosk mode for an event (raising UserError if it can't)."""
+        """``kiosk(event_id)`` opens kiosk mode for an event (raising UserError if it can't);
+        ``edit_priorities()`` opens the dialog for the priorities' easy-read words."""
         super().__init__(parent)
         self._events = events
         self._kiosk = kiosk
+        self._edit_priorities = edit_priorities
         self._kiosk_window: QWidget | None = None
         self._voices = voices
         self._registrations = registrations
@@ -260,6 +263,13 @@ class VoicesPage(QWidget):
         self.kiosk_button.clicked.connect(self.start_kiosk)
         self.kiosk_button.setVisible(kiosk is not None)
         settings_row.addWidget(self.kiosk_button)
+        self.priorities_button = QPushButton("Priorities in p&lain words…")
+        self.priorities_button.setAccessibleName(
+            "Priorities in plain words: what parents read at the kiosk"
+        )
+        self.priorities_button.clicked.connect(self.open_priorities)
+        self.priorities_button.setVisible(edit_priorities is not None)
+        settings_row.addWidget(self.priorities_button)
         self.settings_problems = ProblemBanner()
 
         self.tabs = QTabWidget()
@@ -377,6 +387,14 @@ class VoicesPage(QWidget):
         self.settings_problems.hide()
         self._build_tabs(event_id, settings)
         self.message.emit("Capture settings saved.")
+
+    def open_priorities(self) -> QWidget | None:
+        if self._edit_priorities is None:
+            return None
+        dialog = self._edit_priorities()
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def start_kiosk(self) -> QWidget | None:
         event_id = self.event_id()
