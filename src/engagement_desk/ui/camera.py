@@ -136,7 +136,7 @@ class ScanPreview(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setAccessibleName("Camera picture")
-        self.setMinimumSize(320, 180)
+        self.setMinimumSize(200, 120)  # small laptops: the page must fit 1366×768
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._image: QImage | None = None
         self._marker: list[FoundCode] = []

@@ -25,6 +25,7 @@ from engagement_desk.services.events import EventService, When
 from engagement_desk.services.schedule import ScheduleService
 from engagement_desk.ui.event_dialog import EventDialog
 from engagement_desk.ui.event_models import EVENT_ID_ROLE, SORT_ROLE, EventTableModel, ScheduleModel
+from engagement_desk.ui.layouts import FlowLayout
 from engagement_desk.ui.progress import ProgressPanel
 from engagement_desk.ui.prompts import Prompter
 from engagement_desk.ui.tables import make_table
@@ -123,7 +124,7 @@ class EventsPage(QWidget):
         top.addWidget(show_label)
         top.addWidget(self.show_filter)
         top.addWidget(self.search, 1)
-        actions = QHBoxLayout()
+        actions = FlowLayout()  # wraps onto a second line when the text is large
         for button in (
             self.new_button,
             self.edit_button,

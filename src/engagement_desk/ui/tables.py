@@ -6,6 +6,40 @@ from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 MAIN_COLUMN_CAP = 640  # px; longer text is elided, with the whole of it in the tooltip
+MIN_ROWS = 3  # a table always has room to show this many rows
+
+
+class RowHeights(QObject):
+    """Rows as tall as a line of the table's text, whatever the text size (the style's
+    default row height is a fixed number of pixels, which clips 24-point text), and room
+    for at least ``rows`` rows below the header."""
+
+    def __init__(self, table: QTableView, rows: int = MIN_ROWS) -> None:
+        super().__init__(table)
+        self.table = table
+        self.rows = rows
+        self._pending = QTimer(self)  # after the header has its new font too
+        self._pending.setSingleShot(True)
+        self._pending.setInterval(0)
+        self._pending.timeout.connect(self.fit)
+        table.installEventFilter(self)
+        self.fit()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FontChange:
+            self.fit()
+            self._pending.start()
+        return False
+
+    def fit(self) -> None:
+        line = self.table.fontMetrics().height()
+        row = line + max(6, line // 3)
+        vertical = self.table.verticalHeader()
+        vertical.setMinimumSectionSize(row)
+        vertical.setDefaultSectionSize(row)
+        header = self.table.horizontalHeader().sizeHint().height()
+        frame = 2 * self.table.frameWidth()
+        self.table.setMinimumHeight(header + frame + self.rows * row)
 
 
 class ColumnFitter(QObject):
@@ -66,6 +100,7 @@ def make_table(
     table.setAlternatingRowColors(True)
     table.setTabKeyNavigation(False)
     table.verticalHeader().hide()
+    RowHeights(table)
     header = table.horizontalHeader()
     if main_column is None:
         header.setStretchLastSection(True)

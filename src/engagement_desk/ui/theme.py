@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QWidget
 
 from engagement_desk.paths import resource
 
@@ -56,8 +57,61 @@ def app_font(family: str, point_size: int) -> QFont:
 
 
 def apply_text_size(app: QApplication, point_size: int, family: str | None = None) -> None:
-    """Scale all text in the app; every widget follows the application font."""
+    """Scale all text in the app; every widget follows the application font, and tick boxes
+    and radio buttons grow with the text (see TextSizeStyle)."""
+    if not isinstance(app.style(), TextSizeStyle):
+        app.setStyle(TextSizeStyle(app.style().name()))
     app.setFont(app_font(family or app.font().family(), point_size))
+
+
+class TextSizeStyle(QProxyStyle):
+    """The platform's style, with the marks people click (tick boxes, radio buttons) as
+    large as the text beside them: the style's own are a fixed, small number of pixels.
+
+    A proxy style rather than an application style sheet: with a style sheet, Qt can leave
+    some widgets at the old text size when the size changes."""
+
+    def pixelMetric(
+        self,
+        metric: QStyle.PixelMetric,
+        option: QStyleOption | None = None,
+        widget: QWidget | None = None,
+    ) -> int:
+        base = super().pixelMetric(metric, option, widget)
+        if metric in INDICATOR_METRICS:
+            font = widget.font() if widget is not None else QApplication.font()
+            return max(base, round(QFontMetrics(font).ascent() * 0.95))
+        return base
+
+
+INDICATOR_METRICS = (
+    QStyle.PixelMetric.PM_IndicatorWidth,
+    QStyle.PixelMetric.PM_IndicatorHeight,
+    QStyle.PixelMetric.PM_ExclusiveIndicatorWidth,
+    QStyle.PixelMetric.PM_ExclusiveIndicatorHeight,
+)
+
+
+class ScaledText(QObject):
+    """Keeps a widget's text ``scale`` times the application's text size (bold or not),
+    also after the text size is changed in Settings."""
+
+    def __init__(self, widget: QWidget, scale: float, *, bold: bool = False) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._scale = scale
+        self._bold = bold
+        self.apply()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.fontChanged.connect(self.apply)
+
+    def apply(self) -> None:
+        base = QApplication.font()
+        font = QFont(base)
+        font.setPointSizeF(base.pointSizeF() * self._scale)
+        font.setBold(self._bold)
+        self._widget.setFont(font)
 
 
 def heading_font(base: QFont, scale: float = 1.4) -> QFont:
