@@ -43,7 +43,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engagement_desk.core.clock import Clock, system_clock, to_local
-from engagement_desk.core.packing import PackKind, PackProblem, open_sealed, seal
+from engagement_desk.core.packing import MIN_PASSPHRASE, PackKind, PackProblem, open_sealed, seal
 from engagement_desk.core.people import search_text
 from engagement_desk.db.database import Database
 from engagement_desk.db.models import (
@@ -869,6 +869,29 @@ class PackService:
         result.already_here["comment_themes"] = len(links) - len(new)
 
 
+# Passphrases people pick first; a pack sealed with one of these is barely sealed.
+_GUESSABLE = frozenset(
+    {"password", "password1", "passphrase", "12345678", "123456789", "qwertyuiop", "letmein1"}
+)
+
+
+def passphrase_hint(text: str) -> tuple[bool, str]:
+    """Whether a typed passphrase can seal a file, and a plain hint about its strength."""
+    if len(text) < MIN_PASSPHRASE:
+        return False, (
+            f"Too short: use at least {MIN_PASSPHRASE} characters. A few unrelated words "
+            "are easy to type and hard to guess."
+        )
+    words = len(text.split())
+    if text.casefold() in _GUESSABLE or len(set(text.casefold())) < 5:
+        return True, "Weak: easy to guess. Add two or three unrelated words."
+    if len(text) >= 20 and words >= 3:
+        return True, "Strong: long and made of several words."
+    if len(text) >= 14:
+        return True, "Good. A few more words would make it stronger."
+    return True, "Fair: it works, but three or four unrelated words would be safer."
+
+
 def describe_merge(result: MergeResult) -> list[str]:
     """What merging one bundle did (or would do), in plain sentences, without names."""
     lines = [f"From {result.device_name}: added {describe_counts(result.added)}."]
@@ -1181,4 +1204,5 @@ __all__ = [
     "describe_counts",
     "describe_merge",
     "merge_report",
+    "passphrase_hint",
 ]

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from engagement_desk.core.scanning import ScannerSettings
     from engagement_desk.services.preferences import Preferences
 
-PAGES = ("Events", "People", "Check-in", "Voices", "Reports", "Settings")
+PAGES = ("Events", "People", "Check-in", "Voices", "Reports", "Settings", "Laptops")
 
 
 class MainWindow(QMainWindow):
@@ -108,6 +108,7 @@ class MainWindow(QMainWindow):
         from engagement_desk.ui.checkin_page import CheckInPage
         from engagement_desk.ui.events_page import EventsPage
         from engagement_desk.ui.kiosk import SetPinDialog, open_kiosk
+        from engagement_desk.ui.laptops_page import LaptopsPage
         from engagement_desk.ui.people_page import PeoplePage
         from engagement_desk.ui.priorities_dialog import PrioritiesDialog
         from engagement_desk.ui.reports_page import ReportsPage
@@ -157,6 +158,9 @@ class MainWindow(QMainWindow):
             scanner=preferences.scanner,
             ready_after=preferences.ready_after_seconds,
         )
+        self.laptops_page = LaptopsPage(
+            desk.events, desk.packs, prompter, desk.clock, desk.device.name
+        )
         self.settings_page.scanner_changed.connect(self._scanner_changed)
         self.settings_page.ready_after_changed.connect(self._ready_after_changed)
         pages: dict[str, QWidget] = {
@@ -166,6 +170,7 @@ class MainWindow(QMainWindow):
             "Voices": self.voices_page,
             "Reports": self.reports_page,
             "Settings": self.settings_page,
+            "Laptops": self.laptops_page,
         }
         current = self.stack.currentIndex()
         for index, name in enumerate(PAGES):
@@ -180,18 +185,34 @@ class MainWindow(QMainWindow):
         self.database_label.setAccessibleName(f"Database location {desk.db.location}")
         self.device_label.setText(f"This laptop: {desk.device.name}")
         self.device_label.setAccessibleName(f"This laptop is {desk.device.name}")
-        for page in (self.events_page, self.people_page, self.voices_page, self.reports_page):
+        for page in (
+            self.events_page,
+            self.people_page,
+            self.voices_page,
+            self.reports_page,
+            self.laptops_page,
+        ):
             page.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.events_page.events_changed.connect(self.people_page.reload_events)
         self.events_page.events_changed.connect(self.check_in_page.reload_events)
         self.events_page.events_changed.connect(self.voices_page.reload_events)
         self.events_page.events_changed.connect(self.reports_page.reload_events)
+        self.events_page.events_changed.connect(self.laptops_page.reload_events)
+        self.laptops_page.data_changed.connect(self.data_replaced)
         self.people_page.people_changed.connect(self.events_page.refresh)
         self.people_page.people_changed.connect(self.check_in_page.refresh)
         self.check_in_page.checked_in.connect(self.events_page.refresh)
         self.check_in_page.checked_in.connect(self.people_page.refresh)
         self.setProperty("ready", True)
         self.ready.emit()
+
+    def data_replaced(self) -> None:
+        """The database changed under the pages (an event pack, merged bundles, a restore):
+        every page shows the new data at once, no restart."""
+        self.events_page.refresh()
+        self.events_page.events_changed.emit()
+        self.people_page.refresh()
+        self.check_in_page.refresh()
 
     def _scanner_changed(self, settings: ScannerSettings) -> None:
         self.check_in_page.set_scanner_settings(settings)
