@@ -1,4 +1,5 @@
-"""The facilitator's PIN that guards leaving kiosk mode.
+"""The kiosk's services: the facilitator's PIN that guards leaving kiosk mode, and saving a
+parent's answers with typed reasons when they cannot be saved.
 
 The PIN is kept in the Setting table only as a salted scrypt hash, so the database (and any
 bundle made from it) never holds the PIN itself. Checking compares hashes in constant time.
@@ -12,16 +13,21 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 import math
 import secrets
 from datetime import datetime, timedelta
 
 from engagement_desk.core.clock import Clock, system_clock
+from engagement_desk.core.kiosk_flow import AnswerProblem, KioskFlow
 from engagement_desk.db.database import Database
 from engagement_desk.db.models import Setting
 from engagement_desk.services import audit
 from engagement_desk.services.devices import DeviceIdentity
-from engagement_desk.services.errors import UserError
+from engagement_desk.services.errors import UserError, ValidationFailed
+from engagement_desk.services.voices import MAX_COMMENT, VoiceService
+
+log = logging.getLogger(__name__)
 
 PIN_SETTING = "kiosk.pin"
 MIN_DIGITS = 4
@@ -179,3 +185,67 @@ def _matches(pin: str, stored: str) -> bool:
     except ValueError:
         return False  # a damaged setting: no PIN matches it (and set_pin replaces it)
     return hmac.compare_digest(derived, expected)
+
+
+class KioskAnswers:
+    """Saves a parent's answers from the kiosk through the voice service, exactly as the desk
+    saves them (source 'kiosk'), and says why not with a typed problem the kiosk puts into
+    easy-read words. The service's own messages are for facilitators and go to the log."""
+
+    def __init__(self, voices: VoiceService) -> None:
+        self._voices = voices
+
+    def save(self, event_id: str, flow: KioskFlow, method: str) -> AnswerProblem | None:
+        """None when saved; otherwise why nothing was saved."""
+        problem = flow.problem_before_saving(method)
+        if problem is not None:
+            return problem
+        linked = flow.linked_registration
+        try:
+            settings = self._voices.capture_settings(event_id)
+            if not settings.allows(method):
+                return AnswerProblem.NOT_COLLECTED
+            if method == "dots" and sum(flow.dots.values()) > settings.dots_per_person:
+                return AnswerProblem.TOO_MANY_DOTS
+            if method == "comments" and len(flow.comment.strip()) > MAX_COMMENT:
+                return AnswerProblem.COMMENT_TOO_LONG
+            if (
+                linked is not None
+                and method != "comments"
+                and self._answered(event_id, linked, method)
+            ):
+                return AnswerProblem.ALREADY_ANSWERED
+            self._record(event_id, flow, method, linked)
+        except ValidationFailed as refused:
+            log.warning("kiosk answers (%s) refused: %s", method, refused)
+            return AnswerProblem.NOT_SAVED
+        except UserError:
+            log.warning("kiosk could not save %s", method, exc_info=True)
+            return AnswerProblem.NOT_SAVED
+        return None
+
+    def _answered(self, event_id: str, registration_id: str, method: str) -> bool:
+        return any(
+            row.registration_id == registration_id and row.method == method
+            for row in self._voices.responses(event_id)
+        )
+
+    def _record(self, event_id: str, flow: KioskFlow, method: str, linked: str | None) -> None:
+        voices = self._voices
+        if method == "ranking":
+            voices.record_ranking(
+                event_id, list(flow.ranked), registration_id=linked, source="kiosk"
+            )
+        elif method == "dots":
+            voices.record_dots(event_id, dict(flow.dots), registration_id=linked, source="kiosk")
+        elif method == "points":
+            voices.record_points(
+                event_id, dict(flow.points), registration_id=linked, source="kiosk"
+            )
+        elif method == "comments":
+            # As the desk does: an anonymous comment may be quoted if the parent says so; a
+            # linked one follows the person's own consent, and never says more than it.
+            quote: bool | None = flow.quote if linked is None else (None if flow.quote else False)
+            voices.add_comment(event_id, flow.comment, list(flow.themes), linked, quote)
+        else:
+            raise ValueError(f"the kiosk does not take {method!r}")
