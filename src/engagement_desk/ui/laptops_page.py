@@ -170,6 +170,7 @@ class LaptopsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.progress)
+        self.setFocusProxy(self.event_choice)  # arriving on the page (Ctrl+7) lands here
         self.reload_events()
 
     def reload_events(self) -> None:
