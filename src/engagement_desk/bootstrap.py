@@ -15,6 +15,8 @@ from engagement_desk.services.devices import DeviceIdentity, DeviceService, load
 from engagement_desk.services.events import EventService
 from engagement_desk.services.imports import ImportService
 from engagement_desk.services.kiosk import KioskService
+from engagement_desk.services.mail import MailService
+from engagement_desk.services.outbox import OutboxService
 from engagement_desk.services.packs import PackService
 from engagement_desk.services.privacy import PrivacyService
 from engagement_desk.services.programmes import ProgrammeService
@@ -51,6 +53,8 @@ class Desk:
     backups: BackupService
     packs: PackService
     clock: Clock
+    outbox: OutboxService
+    mail: MailService
 
     def close(self) -> None:
         self.db.dispose()
@@ -99,13 +103,21 @@ def _build(paths: AppPaths, db: Database, clock: Clock, new_identity: bool = Fal
     privacy = PrivacyService(db, device, registrations, clock)
     backups = BackupService(db)
     backups.after_restore.append(tickets.forget_keys)
+    schedule = ScheduleService(events, clock)
+    outbox = OutboxService(db, clock)
+    mail = MailService(db, events, schedule, tickets, outbox, clock)
+    if not db.read_only:
+        # Promotion from the waiting list emails the ticket; an event changed or cancelled
+        # emails everyone booked (both through the outbox; nothing when email is not set up).
+        registrations.after_promotion.append(mail.queue_promoted)
+        events.after_change.append(mail.queue_event_change)
     return Desk(
         paths=paths,
         db=db,
         device=device,
         programmes=programmes,
         events=events,
-        schedule=ScheduleService(events, clock),
+        schedule=schedule,
         demo=DemoService(db, device, programmes, events, clock),
         devices=devices,
         tickets=tickets,
@@ -121,4 +133,6 @@ def _build(paths: AppPaths, db: Database, clock: Clock, new_identity: bool = Fal
         backups=backups,
         packs=PackService(db, device, events, tickets, clock, privacy=privacy, backups=backups),
         clock=clock,
+        outbox=outbox,
+        mail=mail,
     )

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -37,6 +38,8 @@ from engagement_desk.services import audit
 from engagement_desk.services.devices import DeviceIdentity
 from engagement_desk.services.errors import NotFound, ValidationFailed
 from engagement_desk.services.programmes import ProgrammeService
+
+log = logging.getLogger(__name__)
 
 
 class When(enum.StrEnum):
@@ -146,6 +149,16 @@ class EventService:
         self._device = device
         self._programmes = programmes
         self._clock = clock
+        # Told (before, after) once an edit or a cancellation is saved; the desk wires in
+        # emailing the people booked. A listener's failure is logged, never undoes the edit.
+        self.after_change: list[Callable[[EventDetail, EventDetail], object]] = []
+
+    def _tell_changed(self, before: EventDetail, after: EventDetail) -> None:
+        for listener in self.after_change:
+            try:
+                listener(before, after)
+            except Exception:
+                log.exception("a listener for event changes failed")
 
     # ---- reading -------------------------------------------------------
 
@@ -226,6 +239,7 @@ class EventService:
             raise ValidationFailed(problems)
         with self._db.session() as s, s.begin():
             event = self._find(s, event_id)
+            before = self._detail(event)
             event.title = draft.title
             event.kind = EventKind(draft.kind)
             event.starts_at = draft.starts_at
@@ -233,17 +247,22 @@ class EventService:
             self._apply(s, event, draft)
             s.flush()
             audit.record(s, self._device.id, "event edited", "event", event.id, event.title)
-            return self._detail(event)
+            after = self._detail(event)
+        self._tell_changed(before, after)
+        return after
 
     def cancel(self, reference: str, reason: str = "") -> EventDetail:
         with self._db.session() as s, s.begin():
             event = self._find(s, reference)
+            before = self._detail(event)
             event.status = EventStatus.CANCELLED
             event.cancel_reason = reason.strip()
             audit.record(
                 s, self._device.id, "event cancelled", "event", event.id, event.cancel_reason
             )
-            return self._detail(event)
+            after = self._detail(event)
+        self._tell_changed(before, after)
+        return after
 
     def reinstate(self, reference: str) -> EventDetail:
         with self._db.session() as s, s.begin():

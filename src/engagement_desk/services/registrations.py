@@ -18,7 +18,7 @@ import enum
 import functools
 import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -182,6 +182,17 @@ class RegistrationService:
         self._device = device
         self._tickets = tickets
         self._clock = clock
+        # Told the ids of registrations given a place from the waiting list, once that is
+        # saved (the desk wires in emailing their tickets). A listener's failure is logged,
+        # never undoes the change: tickets not yet sent are found by the next send.
+        self.after_promotion: list[Callable[[list[str]], object]] = []
+
+    def _tell_promoted(self, registration_ids: list[str]) -> None:
+        for listener in self.after_promotion if registration_ids else ():
+            try:
+                listener(registration_ids)
+            except Exception:
+                log.exception("a listener for promotions from the waiting list failed")
 
     # ---- signing up ----------------------------------------------------
 
@@ -307,11 +318,13 @@ class RegistrationService:
             if had_place and event.status is EventStatus.SCHEDULED:
                 promoted = self._fill_places(s, event)
             _renumber_waitlist(s, event.id)
-            return CancelResult(
+            result = CancelResult(
                 cancelled=_info(s, registration),
                 promoted=tuple(_info(s, r) for r in promoted),
                 waiting=_waiting_count(s, event.id),
             )
+        self._tell_promoted([p.id for p in result.promoted])
+        return result
 
     def promote(self, registration_id: str) -> RegistrationInfo:
         """Give a waiting-list place a real one by hand, even beyond capacity."""
@@ -330,7 +343,9 @@ class RegistrationService:
             self._make_registered(s, event, registration)
             audit.record(s, self._device.id, "promoted by hand", "registration", registration.id)
             _renumber_waitlist(s, event.id)
-            return _info(s, registration)
+            info = _info(s, registration)
+        self._tell_promoted([info.id])
+        return info
 
     # ---- reading -------------------------------------------------------
 
