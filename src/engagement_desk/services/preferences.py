@@ -1,5 +1,6 @@
-"""This laptop's own preferences (text size, how its barcode scanner is set up, how long a
-check-in result stays up), kept in a small JSON file in the data folder."""
+"""This laptop's own preferences (text size, high contrast, how its barcode scanner is set
+up, how long a check-in result stays up, the event being worked on), kept in a small JSON
+file in the data folder."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ class Preferences:
     scanner_prefix: str = ""
     scanner_suffix: str = ""
     ready_after_seconds: int = 5
+    high_contrast: bool = False
+    current_event: str = ""  # the event every page works on; "" when none has been chosen
 
     @classmethod
     def load(cls, path: Path) -> Preferences:
@@ -30,6 +33,10 @@ class Preferences:
             prefix = str(data.get("scanner_prefix", ""))
             suffix = str(data.get("scanner_suffix", ""))
             ready = int(data.get("ready_after_seconds", cls.ready_after_seconds))
+            high_contrast = data.get("high_contrast", False) is True
+            current_event = data.get("current_event", "")
+            if not isinstance(current_event, str) or len(current_event) > 64:
+                current_event = ""
         except FileNotFoundError:
             return cls()
         except (OSError, ValueError, TypeError, AttributeError):
@@ -41,6 +48,8 @@ class Preferences:
             scanner_prefix=prefix if affix_problem(prefix) is None else "",
             scanner_suffix=suffix if affix_problem(suffix) is None else "",
             ready_after_seconds=max(low, min(ready, high)),
+            high_contrast=high_contrast,
+            current_event=current_event,
         )
 
     @property

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QShortcut, QShowEvent
@@ -30,19 +31,26 @@ from engagement_desk.core.scanning import ScannerSettings
 from engagement_desk.services.checkin import CheckInResult, CheckInService
 from engagement_desk.services.errors import UserError
 from engagement_desk.services.events import EventService, When
+from engagement_desk.services.files import save_file
 from engagement_desk.services.registrations import RegistrationService
+from engagement_desk.services.signin import SignInService
 from engagement_desk.ui.arrivals_chart import ArrivalsChart
 from engagement_desk.ui.camera import CameraScanner
 from engagement_desk.ui.checkin_banner import DEFAULT_READY_SECONDS, CheckInBanner, Notice
 from engagement_desk.ui.checkin_models import RecentCheckInsModel
+from engagement_desk.ui.current_event import CurrentEvent
 from engagement_desk.ui.door_mode import DoorModeView
+from engagement_desk.ui.feedback import FeedbackBar
+from engagement_desk.ui.forms import explain
 from engagement_desk.ui.layouts import ContentScroll, FlowLayout, SideBySide, compact_combo
 from engagement_desk.ui.people_model import PeopleTableModel
-from engagement_desk.ui.prompts import Prompter
+from engagement_desk.ui.progress import ProgressPanel
+from engagement_desk.ui.prompts import Prompter, file_name
 from engagement_desk.ui.scanner import ScannerCapture
 from engagement_desk.ui.tables import make_table
 from engagement_desk.ui.theme import ScaledText
 from engagement_desk.ui.walk_in_dialog import WalkInDialog
+from engagement_desk.ui.workers import Task, start
 
 SEARCH_DELAY_MS = 120
 SEARCH_LIMIT = 20
@@ -67,8 +75,12 @@ class CheckInPage(QWidget):
         scanner_settings: ScannerSettings | None = None,
         ready_after: float = DEFAULT_READY_SECONDS,
         scanner_clock: Callable[[], float] | None = None,
+        sign_in: SignInService | None = None,
     ) -> None:
         super().__init__(parent)
+        self._sign_in = sign_in
+        self._current: CurrentEvent | None = None
+        self._task: Task | None = None
         self._events = events
         self._check_in = check_in
         self._registrations = registrations
@@ -156,6 +168,15 @@ class CheckInPage(QWidget):
         self.door_button.setToolTip("F11. Esc or F11 again leaves door mode.")
         self.door_button.clicked.connect(self.open_door_mode)
         QShortcut(QKeySequence(Qt.Key.Key_F11), self, self.open_door_mode)
+        self.sign_in_button = QPushButton("Paper si&gn-in sheet…")
+        self.sign_in_button.setAccessibleName(
+            "Save a paper sign-in sheet for this event: the people expected, to tick off "
+            "if a laptop fails"
+        )
+        self.sign_in_button.clicked.connect(self.make_sign_in_sheet)
+        self.sign_in_button.setVisible(sign_in is not None)
+        self.progress = ProgressPanel(self)
+        self.feedback = FeedbackBar()
         self.chart = ArrivalsChart()
 
         self.camera = CameraScanner()
@@ -200,6 +221,7 @@ class CheckInPage(QWidget):
         top.addWidget(event_label)
         top.addWidget(self.event_choice)
         top.addWidget(self.door_button)
+        top.addWidget(self.sign_in_button)
         # Side by side when they fit, else one above the other; with large text on a small
         # screen the content scrolls (the page's title row and the event stay put).
         self.columns = SideBySide([(left_panel, 3), (right_panel, 2)])
@@ -209,6 +231,8 @@ class CheckInPage(QWidget):
         self.content = ContentScroll(content)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.feedback)
         layout.addWidget(self.content, 1)
         self.reload_events()
 
@@ -287,10 +311,33 @@ class CheckInPage(QWidget):
         value = self.event_choice.currentData()
         return str(value) if value else None
 
+    def follow(self, current: CurrentEvent) -> None:
+        """Work on the shared current event; choosing one here chooses it everywhere."""
+        self._current = current
+        self._current_changed(current.event_id)
+        current.changed.connect(self._current_changed)
+
+    def _current_changed(self, event_id: object) -> None:
+        if isinstance(event_id, str) and event_id != self.event_id():
+            self.choose_event(event_id)
+
     def _event_changed(self) -> None:
-        enabled = self.event_id() is not None
-        for widget in (self.code_field, self.search, self.check_in_button, self.walk_in_button):
-            widget.setEnabled(enabled)
+        event_id = self.event_id()
+        enabled = event_id is not None
+        if self._current is not None and event_id is not None:
+            self._current.choose(event_id)
+        for widget in (
+            self.code_field,
+            self.search,
+            self.check_in_button,
+            self.walk_in_button,
+            self.sign_in_button,
+        ):
+            explain(
+                widget,
+                enabled,
+                "Choose the event at this door first (Event, at the top of the page).",
+            )
         self._last_check_in = None
         self.refresh()
 
@@ -418,6 +465,52 @@ class CheckInPage(QWidget):
             if row.check_in_id == check_in_id:
                 return row.person_name
         return ""
+
+    # ---- the paper fallback ------------------------------------------------------
+
+    def make_sign_in_sheet(self) -> Task | None:
+        """The people expected, in surname order, on paper: made in the background and
+        saved where the user chooses."""
+        event_id, service = self.event_id(), self._sign_in
+        if event_id is None or service is None:
+            return None
+        detail = self._events.get(event_id)
+        suggested = file_name(
+            "sign-in-sheet",
+            detail.short_code,
+            day=to_local(detail.draft.starts_at).date(),
+            suffix=".pdf",
+        )
+        target = self._prompter.save_path(self, "Sign-in sheet", suggested, "PDF files (*.pdf)")
+        if target is None:
+            return None
+
+        def job(progress: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> str:
+            from engagement_desk.reports.signin_sheet import render_sign_in_sheet
+
+            progress(0, 2)
+            sheet = service.sign_in_sheet(event_id)
+            progress(1, 2)
+            save_file(target, render_sign_in_sheet(sheet))
+            progress(2, 2)
+            count = len(sheet.people)
+            return (
+                f"Saved a sign-in sheet with {count} name{'s' if count != 1 else ''} "
+                f"for {sheet.title} to {target}."
+            )
+
+        task = Task(job)
+        task.signals.finished.connect(lambda text: self._sheet_saved(text, target))
+        task.signals.failed.connect(lambda text: self._prompter.warn(self, "Sign-in sheet", text))
+        task.signals.failed.connect(lambda _text: self.sign_in_button.setEnabled(True))
+        self.sign_in_button.setEnabled(False)
+        self.progress.follow(task, "Making the sign-in sheet…")
+        self._task = start(task)
+        return task
+
+    def _sheet_saved(self, text: str, target: Path) -> None:
+        self.sign_in_button.setEnabled(self.event_id() is not None)
+        self.feedback.show_saved(text, target)
 
     # ---- door mode ---------------------------------------------------------------
 

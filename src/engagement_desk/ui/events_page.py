@@ -19,15 +19,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from engagement_desk.core.clock import to_local
 from engagement_desk.db.models import EventStatus
 from engagement_desk.services.errors import UserError
 from engagement_desk.services.events import EventService, When
 from engagement_desk.services.schedule import ScheduleService
+from engagement_desk.ui.current_event import CurrentEvent
 from engagement_desk.ui.event_dialog import EventDialog
 from engagement_desk.ui.event_models import EVENT_ID_ROLE, SORT_ROLE, EventTableModel, ScheduleModel
+from engagement_desk.ui.feedback import FeedbackBar
+from engagement_desk.ui.forms import explain
 from engagement_desk.ui.layouts import FlowLayout
 from engagement_desk.ui.progress import ProgressPanel
-from engagement_desk.ui.prompts import Prompter
+from engagement_desk.ui.prompts import Prompter, file_name
 from engagement_desk.ui.tables import make_table
 from engagement_desk.ui.workers import Task, start
 
@@ -54,6 +58,8 @@ class EventsPage(QWidget):
         self._prompter = prompter
         self._clock = clock
         self._task: Task | None = None
+        self._current: CurrentEvent | None = None
+        self.welcome: QWidget | None = None  # shown instead of the list while there are none
         self.setAccessibleName("Events")
 
         heading = QLabel("<h2>Events</h2>")
@@ -117,6 +123,8 @@ class EventsPage(QWidget):
         QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_event)
 
         self.progress = ProgressPanel(self)
+        self.feedback = FeedbackBar()
+        self.message.connect(self.feedback.show_done)
 
         top = QHBoxLayout()
         top.addWidget(heading)
@@ -139,12 +147,46 @@ class EventsPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.progress)
+        layout.addWidget(self.feedback)
         layout.addLayout(actions)
 
         self.show_filter.currentIndexChanged.connect(self.refresh)
         self.search.textChanged.connect(self.proxy.setFilterFixedString)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.refresh()
+
+    # ---- the current event and the first start ---------------------------------
+
+    def follow(self, current: CurrentEvent) -> None:
+        """Selecting an event in the list makes it the current event on every page."""
+        self._current = current
+        self._current_changed(current.event_id)
+        current.changed.connect(self._current_changed)
+
+    def _current_changed(self, event_id: object) -> None:
+        if isinstance(event_id, str) and event_id != self.selected_event_id():
+            self.select_event(event_id)
+
+    def _selection_changed(self) -> None:
+        event_id = self.selected_event_id()
+        if self._current is not None and event_id is not None:
+            self._current.choose(event_id)
+
+    def set_welcome(self, welcome: QWidget) -> None:
+        """Show ``welcome`` in place of the list while the database has no events."""
+        self.welcome = welcome
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(layout.indexOf(self.tabs), welcome, 1)
+        self._show_welcome_if_empty(self.model.rowCount() > 0)
+
+    def _show_welcome_if_empty(self, has_rows: bool) -> None:
+        if self.welcome is None:
+            return
+        empty = not has_rows and not self._events.list_events(When.ALL)
+        self.welcome.setVisible(empty)
+        self.tabs.setVisible(not empty)
 
     # ---- data ----------------------------------------------------------
 
@@ -156,6 +198,7 @@ class EventsPage(QWidget):
         if selected:
             self.select_event(selected)
         self._update_buttons()
+        self._show_welcome_if_empty(self.model.rowCount() > 0)
 
     def selected_event_id(self) -> str | None:
         rows = self.table.selectionModel().selectedRows()
@@ -181,16 +224,23 @@ class EventsPage(QWidget):
 
     def _update_buttons(self) -> None:
         status = self._selected_status()
-        self.edit_button.setEnabled(status is not None)
-        self.cancel_button.setEnabled(status is EventStatus.SCHEDULED)
-        self.reinstate_button.setEnabled(status is EventStatus.CANCELLED)
+        choose = "Select an event in the list first."
+        explain(self.edit_button, status is not None, choose)
+        explain(
+            self.cancel_button,
+            status is EventStatus.SCHEDULED,
+            choose if status is None else "Only an event still to happen can be cancelled.",
+        )
+        explain(
+            self.reinstate_button,
+            status is EventStatus.CANCELLED,
+            choose if status is None else "Only a cancelled event can be reinstated.",
+        )
 
     # ---- actions -------------------------------------------------------
 
     def new_event(self) -> EventDialog:
-        dialog = EventDialog(
-            self._events, now=self._clock(), parent=self, prompter=self._prompter
-        )
+        dialog = EventDialog(self._events, now=self._clock(), parent=self, prompter=self._prompter)
         dialog.accepted.connect(lambda: self._saved(dialog))
         dialog.open()
         return dialog
@@ -252,7 +302,10 @@ class EventsPage(QWidget):
 
     def export_ics(self) -> Path | None:
         target = self._prompter.save_path(
-            self, "Export calendar", "engagement-events.ics", "Calendar files (*.ics)"
+            self,
+            "Export calendar",
+            file_name("events", day=to_local(self._clock()).date(), suffix=".ics"),
+            "Calendar files (*.ics)",
         )
         if target is None:
             return None
@@ -261,12 +314,21 @@ class EventsPage(QWidget):
         except UserError as exc:
             self._prompter.warn(self, "Export calendar", str(exc))
             return None
-        self.message.emit(f"Saved {count} upcoming event(s) to {target}.")
+        text = f"Saved {count} upcoming event(s) to {target}."
+        self.message.emit(text)
+        self.feedback.show_saved(text, target)
         return target
+
+    def _saved_listing(self, text: str, target: Path) -> None:
+        self.message.emit(text)
+        self.feedback.show_saved(text, target)
 
     def export_listing(self) -> Task | None:
         target = self._prompter.save_path(
-            self, "Printable listing", "engagement-events.pdf", "PDF files (*.pdf)"
+            self,
+            "Printable listing",
+            file_name("events-listing", day=to_local(self._clock()).date(), suffix=".pdf"),
+            "PDF files (*.pdf)",
         )
         if target is None:
             return None
@@ -280,7 +342,9 @@ class EventsPage(QWidget):
 
         task = Task(job)
         task.signals.finished.connect(
-            lambda count: self.message.emit(f"Saved a listing of {count} event(s) to {target}.")
+            lambda count: self._saved_listing(
+                f"Saved a listing of {count} event(s) to {target}.", target
+            )
         )
         task.signals.failed.connect(
             lambda text: self._prompter.warn(self, "Printable listing", text)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -23,17 +24,36 @@ from PySide6.QtWidgets import (
 )
 
 from engagement_desk import APP_NAME
+from engagement_desk.ui.current_event import CurrentEvent
+from engagement_desk.ui.focus import FocusIndicator
 from engagement_desk.ui.layouts import fit_on_screen
 from engagement_desk.ui.pages import ComingPage
 from engagement_desk.ui.prompts import DialogPrompter, Prompter
+from engagement_desk.ui.theme import apply_contrast
 
 if TYPE_CHECKING:
     from engagement_desk.bootstrap import Desk
     from engagement_desk.core.checkin import Outcome
     from engagement_desk.core.scanning import ScannerSettings
+    from engagement_desk.services.demo import DemoResult
     from engagement_desk.services.preferences import Preferences
 
 PAGES = ("Events", "People", "Check-in", "Voices", "Reports", "Settings", "Laptops")
+
+
+def first_in_tab_order(page: QWidget) -> QWidget:
+    """The first control on ``page`` that Tab would reach (the page itself if none)."""
+    widget = page.nextInFocusChain()
+    while widget is not None and widget is not page:
+        if (
+            page.isAncestorOf(widget)
+            and widget.isVisibleTo(page)
+            and widget.isEnabled()
+            and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+        ):
+            return widget
+        widget = widget.nextInFocusChain()
+    return page
 
 
 class MainWindow(QMainWindow):
@@ -62,6 +82,14 @@ class MainWindow(QMainWindow):
         self._log_file = log_file
         self._sound = sound
         self._preferences = preferences
+        # The event every page works on: chosen on any page, remembered in the preferences.
+        self.current_event = CurrentEvent(parent=self)
+        self.current_event.changed.connect(self._current_event_changed)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            self.focus_indicator = FocusIndicator(app, self)
+            if preferences is not None and preferences.high_contrast:
+                apply_contrast(app, True)
 
         self.navigation = QListWidget()
         self.navigation.setAccessibleName("Pages")
@@ -76,6 +104,7 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, n=number - 1: self.show_page(n))
             self.addAction(action)
         self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.navigation.itemActivated.connect(lambda _item: self.focus_main_control())
         self.navigation.setCurrentRow(0)
 
         central = QWidget()
@@ -105,6 +134,7 @@ class MainWindow(QMainWindow):
     def attach(self, desk: Desk) -> None:
         """Build the pages on an open desk (imports the service layer on first use)."""
         from engagement_desk.services.preferences import Preferences
+        from engagement_desk.services.signin import SignInService
         from engagement_desk.ui.checkin_page import CheckInPage
         from engagement_desk.ui.events_page import EventsPage
         from engagement_desk.ui.kiosk import SetPinDialog, open_kiosk
@@ -114,6 +144,7 @@ class MainWindow(QMainWindow):
         from engagement_desk.ui.reports_page import ReportsPage
         from engagement_desk.ui.settings_page import SettingsPage
         from engagement_desk.ui.voices_page import VoicesPage
+        from engagement_desk.ui.welcome import WelcomePanel
 
         self.desk = desk
         prompter = self._prompter
@@ -134,6 +165,7 @@ class MainWindow(QMainWindow):
             self._sound,
             scanner_settings=preferences.scanner,
             ready_after=preferences.ready_after_seconds,
+            sign_in=SignInService(desk.db, desk.events, desk.clock),
         )
         self.voices_page = VoicesPage(
             desk.events,
@@ -157,7 +189,9 @@ class MainWindow(QMainWindow):
             set_kiosk_pin=lambda: SetPinDialog(desk.kiosk, self),
             scanner=preferences.scanner,
             ready_after=preferences.ready_after_seconds,
+            high_contrast=preferences.high_contrast,
         )
+        self.settings_page.high_contrast_changed.connect(self._high_contrast_changed)
         self.laptops_page = LaptopsPage(
             desk.events, desk.packs, prompter, desk.clock, desk.device.name
         )
@@ -203,8 +237,96 @@ class MainWindow(QMainWindow):
         self.people_page.people_changed.connect(self.check_in_page.refresh)
         self.check_in_page.checked_in.connect(self.events_page.refresh)
         self.check_in_page.checked_in.connect(self.people_page.refresh)
+
+        self.welcome = WelcomePanel(
+            desk.demo, lambda text: prompter.warn(self, "Demo data", text), self.events_page
+        )
+        self.welcome.demo_filled.connect(self._demo_filled)
+        self.welcome.set_up.connect(self._set_up)
+        self.events_page.set_welcome(self.welcome)
+        self._follow_current_event(preferences.current_event)
+        self.focus_main_control()
         self.setProperty("ready", True)
         self.ready.emit()
+
+    # ---- one current event ----------------------------------------------------------
+
+    def _follow_current_event(self, remembered: str) -> None:
+        """Start on the event worked on last time (if it is still there), else today's or
+        the next one, else the latest past one; then every page follows the choice."""
+        from engagement_desk.services.events import When
+
+        ids = {row.id for row in self.desk.events.list_events(When.ALL)}
+        chosen: str | None = remembered if remembered in ids else None
+        if chosen is None:
+            chosen = self.check_in_page.event_id()  # today's first, then the soonest
+        if chosen is None:
+            past = self.desk.events.list_events(When.PAST, include_cancelled=False)
+            chosen = past[0].id if past else None
+        self.current_event.choose(chosen)
+        for page in (
+            self.events_page,
+            self.people_page,
+            self.check_in_page,
+            self.voices_page,
+            self.reports_page,
+        ):
+            page.follow(self.current_event)
+
+    def _current_event_changed(self, event_id: object) -> None:
+        if self._preferences is None:
+            return
+        self._preferences.current_event = event_id if isinstance(event_id, str) else ""
+        self.preferences_changed.emit()
+
+    # ---- first start ------------------------------------------------------------------
+
+    def _demo_filled(self, result: DemoResult) -> None:
+        self.data_replaced()
+        if self.current_event.event_id is None:
+            self._follow_current_event("")
+        self.show_page(PAGES.index("Events"))
+        self.events_page.feedback.show_done(
+            f"Demo data added: {result.events} events, {result.people} made-up people and "
+            f"{result.check_ins} check-ins. Look around every page; nothing here is real."
+        )
+
+    def _set_up(self) -> None:
+        self.show_page(PAGES.index("Events"))
+        self.events_page.new_event()
+
+    # ---- look and feel ----------------------------------------------------------------
+
+    def _high_contrast_changed(self, on: bool) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_contrast(app, on)
+        if self._preferences is not None:
+            self._preferences.high_contrast = on
+        self.preferences_changed.emit()
+
+    def main_control(self) -> QWidget | None:
+        """What a page's keyboard user starts with: the list, the search, the code field."""
+        page = self.stack.currentWidget()
+        if page is None or not hasattr(self, "desk"):
+            return page
+        welcome = self.welcome if self.welcome.isVisibleTo(self.events_page) else None
+        controls: dict[QWidget, QWidget | None] = {
+            self.events_page: welcome.demo_button if welcome else self.events_page.table,
+            self.people_page: self.people_page.search,
+            self.check_in_page: self.check_in_page.code_field,
+            self.settings_page: self.settings_page.text_size,
+        }
+        # Otherwise a page's event choice (Voices, Reports and others), else its first control.
+        control = controls.get(page, getattr(page, "event_choice", None))
+        if control is not None and control.isEnabled():
+            return control
+        return first_in_tab_order(page)
+
+    def focus_main_control(self) -> None:
+        control = self.main_control()
+        if control is not None:
+            control.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def data_replaced(self) -> None:
         """The database changed under the pages (an event pack, merged bundles, a restore):
@@ -282,7 +404,7 @@ class MainWindow(QMainWindow):
 
     def show_page(self, index: int) -> None:
         self.navigation.setCurrentRow(index)
-        self.stack.currentWidget().setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.focus_main_control()
 
     def page_named(self, name: str) -> QWidget:
         return self.stack.widget(PAGES.index(name))

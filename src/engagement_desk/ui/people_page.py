@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QTimer, Signal
@@ -27,12 +28,15 @@ from engagement_desk.services.imports import ImportService
 from engagement_desk.services.privacy import PrivacyService
 from engagement_desk.services.registrations import PeopleFilter, PersonRow, RegistrationService
 from engagement_desk.services.tickets import TicketService
+from engagement_desk.ui.current_event import CurrentEvent
+from engagement_desk.ui.feedback import FeedbackBar
+from engagement_desk.ui.forms import explain
 from engagement_desk.ui.import_dialog import ImportDialog
 from engagement_desk.ui.layouts import FlowLayout, compact_combo
 from engagement_desk.ui.people_model import REGISTRATION_ID_ROLE, PeopleTableModel
 from engagement_desk.ui.person_dialog import PersonDialog
 from engagement_desk.ui.progress import ProgressPanel
-from engagement_desk.ui.prompts import Prompter
+from engagement_desk.ui.prompts import Prompter, file_name
 from engagement_desk.ui.tables import make_table
 from engagement_desk.ui.walk_in_dialog import WalkInDialog
 from engagement_desk.ui.workers import Task, start
@@ -62,6 +66,7 @@ class PeoplePage(QWidget):
         self._imports = imports
         self._prompter = prompter
         self._task: Task | None = None
+        self._current: CurrentEvent | None = None
         self.setAccessibleName("People")
 
         self.event_choice = compact_combo(QComboBox())
@@ -96,10 +101,10 @@ class PeoplePage(QWidget):
         self.walk_in_button = QPushButton("&Walk-in…")
         self.edit_button = QPushButton("E&dit details…")
         self.cancel_button = QPushButton("Cancel &place…")
-        self.promote_button = QPushButton("Give a &place (waiting list)")
+        self.promote_button = QPushButton("Give a pla&ce (waiting list)")
         self.tickets_button = QPushButton("&Tickets PDF…")
         self.export_button = QPushButton("E&xport their data…")
-        self.erase_button = QPushButton("Erase &person…")
+        self.erase_button = QPushButton("Er&ase person…")
         self.import_button = QPushButton("I&mport a form export…")
         for button, action in (
             (self.register_button, self.register_someone),
@@ -115,6 +120,13 @@ class PeoplePage(QWidget):
             button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
             button.clicked.connect(action)
         self.progress = ProgressPanel(self)
+        self.feedback = FeedbackBar()
+        self.message.connect(self.feedback.show_done)
+        # Why some buttons are greyed out, in words (each also says so in its tooltip).
+        self.why_not = QLabel()
+        self.why_not.setObjectName("whyNot")
+        self.why_not.setWordWrap(True)
+        self.why_not.setAccessibleName("Why some buttons cannot be used")
 
         top = QHBoxLayout()
         top.addWidget(QLabel("<h2>People</h2>"))
@@ -148,7 +160,9 @@ class PeoplePage(QWidget):
         layout.addLayout(search_row)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.progress)
+        layout.addWidget(self.feedback)
         layout.addLayout(actions)
+        layout.addWidget(self.why_not)
         self.reload_events()
 
     # ---- data ----------------------------------------------------------
@@ -170,6 +184,21 @@ class PeoplePage(QWidget):
     def choose_event(self, event_id: str) -> None:
         self.event_choice.setCurrentIndex(max(self.event_choice.findData(event_id), 0))
 
+    def follow(self, current: CurrentEvent) -> None:
+        """Work on the shared current event; choosing an event here chooses it everywhere.
+        "All events" is this page's own view and leaves the current event as it is."""
+        self._current = current
+        self._current_changed(current.event_id)
+        current.changed.connect(self._current_changed)
+
+    def _current_changed(self, event_id: object) -> None:
+        if (
+            isinstance(event_id, str)
+            and event_id != self.event_id()
+            and self.event_choice.findData(event_id) >= 0
+        ):
+            self.choose_event(event_id)
+
     def event_id(self) -> str | None:
         value = self.event_choice.currentData()
         return str(value) if value else None
@@ -188,6 +217,9 @@ class PeoplePage(QWidget):
         self._update_buttons()
 
     def _event_changed(self) -> None:
+        event_id = self.event_id()
+        if self._current is not None and event_id is not None:
+            self._current.choose(event_id)
         self.refresh()
 
     def selected_row(self) -> PersonRow | None:
@@ -204,22 +236,49 @@ class PeoplePage(QWidget):
     def _update_buttons(self) -> None:
         row = self.selected_row()
         has_event = self.event_id() is not None
-        self.register_button.setEnabled(has_event)
-        self.walk_in_button.setEnabled(has_event)
-        self.tickets_button.setEnabled(has_event)
-        self.import_button.setEnabled(has_event)
+        choose_event = "Choose one event under Event above first."
+        for button in (
+            self.register_button,
+            self.walk_in_button,
+            self.tickets_button,
+            self.import_button,
+        ):
+            explain(button, has_event, choose_event)
+        choose_person = "Select a person in the list first."
         for button in (self.edit_button, self.export_button, self.erase_button):
-            button.setEnabled(row is not None)
-        self.cancel_button.setEnabled(
+            explain(button, row is not None, choose_person)
+        explain(
+            self.cancel_button,
             row is not None
             and row.status is not RegistrationStatus.CANCELLED
-            and not row.checked_in
+            and not row.checked_in,
+            choose_person
+            if row is None
+            else "They have checked in, so their place cannot be cancelled."
+            if row.checked_in
+            else "Their place is already cancelled.",
         )
-        self.promote_button.setEnabled(
-            row is not None and row.status is RegistrationStatus.WAITLISTED
+        explain(
+            self.promote_button,
+            row is not None and row.status is RegistrationStatus.WAITLISTED,
+            choose_person if row is None else "Only for someone on the waiting list.",
         )
+        lines = []
+        if not has_event:
+            lines.append(
+                "Showing people from all events. To register someone, take a walk-in, "
+                "make tickets or import a form export, choose one event under Event above."
+            )
+        if row is None:
+            lines.append("Select a person to edit, cancel, export or erase their details.")
+        self.why_not.setText(" ".join(lines))
+        self.why_not.setVisible(bool(lines))
 
     # ---- actions -------------------------------------------------------
+
+    def _saved_file(self, text: str, path: Path) -> None:
+        self.message.emit(text)
+        self.feedback.show_saved(text, path)
 
     def _changed(self, text: str, registration_id: str | None = None) -> None:
         self.refresh()
@@ -313,7 +372,10 @@ class PeoplePage(QWidget):
         if row is None:
             return None
         target = self._prompter.save_path(
-            self, "Export a person's data", "person-data.json", "JSON files (*.json)"
+            self,
+            "Export a person's data",
+            file_name("person-data", day=date.today(), suffix=".json"),
+            "JSON files (*.json)",
         )
         if target is None:
             return None
@@ -323,7 +385,7 @@ class PeoplePage(QWidget):
         except UserError as exc:
             self._prompter.warn(self, "Export", str(exc))
             return None
-        self.message.emit(f"Saved everything held about {row.name} to {target}.")
+        self._saved_file(f"Saved everything held about {row.name} to {target}.", target)
         return target
 
     def erase_selected(self) -> Task | None:
@@ -377,7 +439,11 @@ class PeoplePage(QWidget):
         event_id = self.event_id()
         if event_id is None:
             return None
-        target = self._prompter.save_path(self, "Tickets", "tickets.pdf", "PDF files (*.pdf)")
+        detail = self._events.get(event_id)
+        suggested = file_name(
+            "tickets", detail.short_code, day=to_local(detail.draft.starts_at).date(), suffix=".pdf"
+        )
+        target = self._prompter.save_path(self, "Tickets", suggested, "PDF files (*.pdf)")
         if target is None:
             return None
         tickets = self._tickets
@@ -394,7 +460,7 @@ class PeoplePage(QWidget):
 
         task = Task(job)
         task.signals.finished.connect(
-            lambda count: self.message.emit(f"Saved {count} ticket(s) to {target}.")
+            lambda count: self._saved_file(f"Saved {count} ticket(s) to {target}.", target)
         )
         task.signals.cancelled.connect(
             lambda: self.message.emit("Tickets cancelled; nothing saved.")

@@ -35,10 +35,13 @@ from engagement_desk.services.files import save_file
 from engagement_desk.services.programmes import ProgrammeService
 from engagement_desk.services.summary import SummaryService
 from engagement_desk.ui.actions_model import ActionsModel
+from engagement_desk.ui.current_event import CurrentEvent
+from engagement_desk.ui.feedback import FeedbackBar
+from engagement_desk.ui.forms import explain
 from engagement_desk.ui.pdf_preview import PdfPreview, print_pdf, render_pages
 from engagement_desk.ui.problems import ProblemBanner
 from engagement_desk.ui.progress import ProgressPanel
-from engagement_desk.ui.prompts import Prompter
+from engagement_desk.ui.prompts import Prompter, file_name
 from engagement_desk.ui.tables import make_table
 from engagement_desk.ui.workers import Task, start
 
@@ -220,6 +223,7 @@ class ReportsPage(QWidget):
         self._prompter = prompter
         self._task: Task | None = None
         self.report: MadeReport | None = None
+        self._current: CurrentEvent | None = None
         self.setAccessibleName("Reports")
 
         self.one_event = QRadioButton("One &event")
@@ -227,6 +231,7 @@ class ReportsPage(QWidget):
         self.one_event.setChecked(True)
         self.event_choice = QComboBox()
         self.event_choice.setAccessibleName("Event to report on")
+        self.event_choice.activated.connect(self._event_chosen)
         self.date_from = QDateEdit()
         self.date_to = QDateEdit()
         for edit, name in ((self.date_from, "From date"), (self.date_to, "To date")):
@@ -260,15 +265,18 @@ class ReportsPage(QWidget):
         self.print_button.clicked.connect(self.print_report)
         outputs = QHBoxLayout()
         for button in (self.save_pdf_button, self.save_html_button, self.print_button):
-            button.setEnabled(False)
+            explain(button, False, "Make the report first (Make report, above).")
             outputs.addWidget(button)
         outputs.addStretch(1)
+        self.feedback = FeedbackBar()
+        self.message.connect(self.feedback.show_done)
 
         report_tab = QWidget()
         report_layout = QVBoxLayout(report_tab)
         report_layout.addWidget(choose)
         report_layout.addWidget(self.progress)
         report_layout.addWidget(self.preview, 1)
+        report_layout.addWidget(self.feedback)
         report_layout.addLayout(outputs)
         self.actions = ActionsPanel(actions, programmes)
         self.actions.changed.connect(self.message)
@@ -297,6 +305,24 @@ class ReportsPage(QWidget):
     def choose_event(self, event_id: str) -> None:
         self.one_event.setChecked(True)
         self.event_choice.setCurrentIndex(max(self.event_choice.findData(event_id), 0))
+
+    def follow(self, current: CurrentEvent) -> None:
+        """Report on the shared current event; choosing one here chooses it everywhere."""
+        self._current = current
+        self._current_changed(current.event_id)
+        current.changed.connect(self._current_changed)
+
+    def _current_changed(self, event_id: object) -> None:
+        if isinstance(event_id, str):
+            index = self.event_choice.findData(event_id)
+            if index >= 0:
+                self.event_choice.setCurrentIndex(index)
+
+    def _event_chosen(self) -> None:
+        value = self.event_choice.currentData()
+        self.one_event.setChecked(True)
+        if self._current is not None and value:
+            self._current.choose(str(value))
 
     def _period(self) -> tuple[date | None, date | None]:
         if self.all_dates.isChecked():
@@ -337,7 +363,8 @@ class ReportsPage(QWidget):
                 pages = render_pages(pdf)
                 progress(3, 3)
                 html = programme_report_html(summary)
-                return MadeReport(summary.programme, "programme-summary", pdf, html, pages)
+                stem = file_name("programme-summary", day=date.today(), suffix="")
+                return MadeReport(summary.programme, stem, pdf, html, pages)
 
         task = Task(job)
         task.signals.finished.connect(self._made)
@@ -353,7 +380,7 @@ class ReportsPage(QWidget):
         self.report = report
         self.preview.show_pages(report.pages)
         for button in (self.save_pdf_button, self.save_html_button, self.print_button):
-            button.setEnabled(True)
+            explain(button, True, "")
         self.make_button.setEnabled(True)
         self.message.emit(f"Report ready: {len(report.pages)} pages. Save or print it below.")
         self.report_ready.emit(report)
@@ -370,7 +397,9 @@ class ReportsPage(QWidget):
         except UserError as exc:
             self._prompter.warn(self, "Save report", str(exc))
             return None
-        self.message.emit(f"Saved {target}.")
+        text = f"Saved {target}."
+        self.message.emit(text)
+        self.feedback.show_saved(text, target)
         return target
 
     def save_pdf(self) -> Path | None:

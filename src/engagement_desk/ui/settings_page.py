@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QFormLayout,
     QGroupBox,
@@ -25,6 +26,7 @@ READY_AFTER_MAX = 120
 
 class SettingsPage(QWidget):
     text_size_changed = Signal(int)
+    high_contrast_changed = Signal(bool)
     scanner_changed = Signal(object)  # ScannerSettings
     ready_after_changed = Signal(int)  # seconds; 0 keeps each result up until the next
 
@@ -39,6 +41,7 @@ class SettingsPage(QWidget):
         set_kiosk_pin: Callable[[], QDialog] | None = None,
         scanner: ScannerSettings | None = None,
         ready_after: int = 5,
+        high_contrast: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -52,8 +55,14 @@ class SettingsPage(QWidget):
         label = QLabel("&Text size:")
         label.setBuddy(self.text_size)
 
+        self.high_contrast = QCheckBox("&High contrast: white text on black, yellow highlights")
+        self.high_contrast.setAccessibleName(self.high_contrast.text().replace("&", ""))
+        self.high_contrast.setChecked(high_contrast)
+        self.high_contrast.toggled.connect(self.high_contrast_changed)
+
         form = QFormLayout()
         form.addRow(label, self.text_size)
+        form.addRow("Colours:", self.high_contrast)
         for title, value in (
             ("Database", database_location),
             ("Data folder", data_folder),

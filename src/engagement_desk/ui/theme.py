@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetrics, QPalette
 from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle, QStyleOption, QWidget
 
 from engagement_desk.paths import resource
@@ -119,3 +119,46 @@ def heading_font(base: QFont, scale: float = 1.4) -> QFont:
     font.setPointSizeF(base.pointSizeF() * scale)
     font.setBold(True)
     return font
+
+
+# ---- high contrast (a choice in Settings, remembered) ------------------------------------
+
+
+def high_contrast_palette() -> QPalette:
+    """White text on black, yellow for the selection and links in cyan: well over 7:1."""
+    palette = QPalette()
+    black, white, yellow = QColor("#000000"), QColor("#ffffff"), QColor("#ffff00")
+    for role, color in (
+        (QPalette.ColorRole.Window, black),
+        (QPalette.ColorRole.WindowText, white),
+        (QPalette.ColorRole.Base, black),
+        (QPalette.ColorRole.AlternateBase, QColor("#1c1c1c")),
+        (QPalette.ColorRole.Text, white),
+        (QPalette.ColorRole.Button, black),
+        (QPalette.ColorRole.ButtonText, white),
+        (QPalette.ColorRole.BrightText, yellow),
+        (QPalette.ColorRole.Highlight, yellow),
+        (QPalette.ColorRole.HighlightedText, black),
+        (QPalette.ColorRole.ToolTipBase, black),
+        (QPalette.ColorRole.ToolTipText, white),
+        (QPalette.ColorRole.PlaceholderText, QColor("#d0d0d0")),
+        (QPalette.ColorRole.Link, QColor("#00ffff")),
+        (QPalette.ColorRole.Light, white),
+        (QPalette.ColorRole.Mid, QColor("#808080")),
+        (QPalette.ColorRole.Dark, white),
+    ):
+        palette.setColor(role, color)
+    grey = QColor("#a8a8a8")  # greyed-out text still 8:1 on black
+    for role in (
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+    ):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, grey)
+    return palette
+
+
+def apply_contrast(app: QApplication, high_contrast: bool) -> None:
+    """Switch the whole app to the high-contrast colours, or back to the usual ones."""
+    app.setPalette(high_contrast_palette() if high_contrast else app.style().standardPalette())
+    app.setProperty("highContrast", high_contrast)

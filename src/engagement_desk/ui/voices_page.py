@@ -30,6 +30,8 @@ from engagement_desk.services.registrations import PeopleFilter, RegistrationSer
 from engagement_desk.services.summary import SummaryService
 from engagement_desk.services.voices import CaptureSettings, VoiceService
 from engagement_desk.services.webinars import STATUS_LABELS, WebinarService
+from engagement_desk.ui.current_event import CurrentEvent
+from engagement_desk.ui.feedback import FeedbackBar
 from engagement_desk.ui.priority_chart import PriorityChart
 from engagement_desk.ui.problems import ProblemBanner
 from engagement_desk.ui.prompts import Prompter
@@ -228,6 +230,10 @@ class VoicesPage(QWidget):
         self._prompter = prompter
         self.setAccessibleName("Voices")
         self.forms: dict[str, VoiceForm] = {}
+        self._current: CurrentEvent | None = None
+        self._shown_event: str | None = None  # the event the forms below are for
+        self.feedback = FeedbackBar()
+        self.message.connect(self.feedback.show_done)
 
         self.event_choice = QComboBox()
         self.event_choice.setAccessibleName("Event")
@@ -296,6 +302,7 @@ class VoicesPage(QWidget):
         top.addWidget(self.event_choice)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addWidget(self.feedback)
         layout.addWidget(self.settings_problems)
         layout.addWidget(self.settings_box)
         layout.addWidget(self.tabs, 1)
@@ -321,8 +328,41 @@ class VoicesPage(QWidget):
         value = self.event_choice.currentData()
         return str(value) if value else None
 
+    def follow(self, current: CurrentEvent) -> None:
+        """Work on the shared current event; choosing one here chooses it everywhere."""
+        self._current = current
+        self._current_changed(current.event_id)
+        current.changed.connect(self._current_changed)
+
+    def _current_changed(self, event_id: object) -> None:
+        if (
+            isinstance(event_id, str)
+            and event_id != self.event_id()
+            and self.event_choice.findData(event_id) >= 0
+        ):
+            self.choose_event(event_id)
+
+    def half_filled_forms(self) -> list[str]:
+        return [title for title, form in self.forms.items() if form.is_half_filled()]
+
     def _event_changed(self) -> None:
         event_id = self.event_id()
+        half_filled = self.half_filled_forms()
+        if event_id != self._shown_event and half_filled:
+            question = (
+                f"The {', '.join(half_filled)} form on the Voices page is half filled and not "
+                "saved. Change the event and lose it?"
+            )
+            if not self._prompter.confirm(self, "Change event", question):
+                self.event_choice.blockSignals(True)
+                self.event_choice.setCurrentIndex(
+                    max(self.event_choice.findData(self._shown_event), 0)
+                )
+                self.event_choice.blockSignals(False)
+                return
+        self._shown_event = event_id
+        if self._current is not None and event_id is not None:
+            self._current.choose(event_id)
         self.settings_box.setEnabled(event_id is not None)
         if event_id is None:
             self.tabs.clear()
