@@ -193,11 +193,13 @@ class CheckInBanner(QFrame):
             f" #checkInBanner QLabel {{ color: {look.foreground}; }}"
         )
         self.symbol.setText(look.symbol)
-        self.symbol.setStyleSheet(f"font-size: {base * 5:.0f}pt; font-weight: bold;")
+        # Large already at the default size; with large text the outcome's word and the
+        # headline grow less, so the banner leaves room for the rest of the desk.
+        self.symbol.setStyleSheet(f"font-size: {base * 4:.0f}pt; font-weight: bold;")
         self.word.setText(look.word)
-        self.word.setStyleSheet(f"font-size: {base * 2.6:.0f}pt; font-weight: bold;")
+        self.word.setStyleSheet(f"font-size: {min(base * 2.6, 44):.0f}pt; font-weight: bold;")
         self.headline.setText(state.headline)
-        self.headline.setStyleSheet(f"font-size: {base * 1.9:.0f}pt; font-weight: bold;")
+        self.headline.setStyleSheet(f"font-size: {min(base * 1.9, 34):.0f}pt; font-weight: bold;")
         self.detail.setText(state.detail)
         self.detail.setStyleSheet(f"font-size: {base * 1.3:.0f}pt;")
         self.detail.setVisible(bool(state.detail))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFrame,
+    QLabel,
     QLayout,
     QLayoutItem,
     QScrollArea,
@@ -209,7 +210,7 @@ class ContentScroll(QScrollArea):
             return super().minimumSizeHint()
         line = self.fontMetrics().height()
         width = content.minimumSizeHint().width() + self._bar_width()
-        return QSize(width, min(content.minimumSizeHint().height(), 4 * line))
+        return QSize(width, min(content.minimumSizeHint().height(), 3 * line))
 
     def sizeHint(self) -> QSize:
         content = self.widget()
@@ -289,3 +290,27 @@ def compact_combo(combo: QComboBox, characters: int = 24) -> QComboBox:
     combo.setMinimumContentsLength(characters)
     combo.currentTextChanged.connect(combo.setToolTip)
     return combo
+
+
+class WrappingLabel(QLabel):
+    """Word-wrapped text that always gets the height its lines need at its width, so a
+    sentence under a chart is never cut off (Qt's own guess is for some other width)."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self._height = -1
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        if self.width() > 0 and self.text():
+            hint.setHeight(max(hint.height(), self.heightForWidth(self.width())))
+        return hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        height = self.heightForWidth(event.size().width()) if self.text() else 0
+        if height != self._height:
+            self._height = height
+            self.updateGeometry()  # the lines changed: ask the layout for the room

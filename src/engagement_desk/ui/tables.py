@@ -33,7 +33,7 @@ class RowHeights(QObject):
 
     def fit(self) -> None:
         line = self.table.fontMetrics().height()
-        row = line + max(6, line // 3)
+        row = line + max(6, line // 5)
         vertical = self.table.verticalHeader()
         vertical.setMinimumSectionSize(row)
         vertical.setDefaultSectionSize(row)
@@ -84,7 +84,11 @@ class ColumnFitter(QObject):
 
 
 def make_table(
-    accessible_name: str, model: QAbstractItemModel, main_column: int | None = None
+    accessible_name: str,
+    model: QAbstractItemModel,
+    main_column: int | None = None,
+    *,
+    min_rows: int = MIN_ROWS,
 ) -> QTableView:
     """A read-only, row-selecting table showing ``model``.
 
@@ -100,7 +104,7 @@ def make_table(
     table.setAlternatingRowColors(True)
     table.setTabKeyNavigation(False)
     table.verticalHeader().hide()
-    RowHeights(table)
+    RowHeights(table, min_rows)
     header = table.horizontalHeader()
     if main_column is None:
         header.setStretchLastSection(True)

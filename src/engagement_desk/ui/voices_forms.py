@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -29,6 +30,7 @@ from engagement_desk.core.events import Problem
 from engagement_desk.services.errors import UserError, ValidationFailed
 from engagement_desk.services.voices import CaptureSettings
 from engagement_desk.ui.forms import form_state
+from engagement_desk.ui.layouts import ContentScroll, FlowLayout
 from engagement_desk.ui.problems import ProblemBanner
 from engagement_desk.ui.prompts import DialogPrompter, Prompter
 
@@ -76,16 +78,20 @@ class VoiceForm(QWidget):
         self.prompter: Prompter = DialogPrompter()
         self._blank: tuple[Any, ...] | None = None
         self.body = QVBoxLayout()
+        fields = QVBoxLayout()
+        fields.addLayout(self.body)
+        fields.addStretch()
         layout = QVBoxLayout(self)
         layout.addWidget(self.problems)
-        layout.addLayout(self.body)
-        layout.addStretch(1)
-        who = QFormLayout()
+        # With large text on a small screen the questions scroll; Who and Save stay in view.
+        layout.addWidget(ContentScroll(fields), 1)
+        who = QHBoxLayout()  # one row, so the questions keep the room on a small screen
         who_label = QLabel("&Who:")
         who_label.setBuddy(self.attendee)
-        who.addRow(who_label, self.attendee)
+        who.addWidget(who_label)
+        who.addWidget(self.attendee, 2)
+        who.addWidget(self.save_button, 1)
         layout.addLayout(who)
-        layout.addWidget(self.save_button)
 
     def mark_blank(self) -> None:
         """The form as it is now is empty: nothing to lose."""
@@ -315,11 +321,11 @@ class CommentForm(VoiceForm):
         self.text.setTabChangesFocus(True)
         self.text.setPlaceholderText("Type their words as they wrote or said them")
         self.themes: dict[str, QCheckBox] = {}
-        grid = QGridLayout()
-        for n, theme in enumerate(settings.themes):
+        grid = FlowLayout()  # as many to a line as fit, at any text size
+        for theme in settings.themes:
             box = QCheckBox(theme)
             box.setAccessibleName(f"Theme: {theme}")
-            grid.addWidget(box, n // 3, n % 3)
+            grid.addWidget(box)
             self.themes[theme] = box
         self.quote = QCheckBox("They are happy for their words to be quoted (without a name)")
         self.quote.setAccessibleName(self.quote.text())
