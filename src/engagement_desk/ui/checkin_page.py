@@ -96,7 +96,7 @@ class CheckInPage(QWidget):
         self.scanner = ScannerCapture(self, settings=scanner_settings, clock=scanner_clock)
         self.scanner.scanned.connect(lambda code: self.scan(code, "scanner"))
 
-        self.event_choice = compact_combo(QComboBox(), 30)
+        self.event_choice = compact_combo(QComboBox(), 26)
         self.event_choice.setAccessibleName("Event at this door")
         self.event_choice.currentIndexChanged.connect(self._event_changed)
         event_label = QLabel("&Event:")
@@ -114,7 +114,7 @@ class CheckInPage(QWidget):
             ("room_left", "Room left"),
         ):
             value = QLabel("–")
-            ScaledText(value, 1.8, bold=True)  # larger than its title at every text size
+            ScaledText(value, 1.5, bold=True)  # larger than its title at every text size
             value.setAccessibleName(title)
             cell = QWidget()
             cell_layout = QVBoxLayout(cell)
@@ -181,8 +181,9 @@ class CheckInPage(QWidget):
 
         self.camera = CameraScanner()
         self.camera.code_read.connect(lambda code: self.scan(code, "webcam"))
-        camera_box = QGroupBox("Webcam")
+        camera_box = QWidget()  # its own row says "Camera:", so no box title to make room for
         camera_layout = QVBoxLayout(camera_box)
+        camera_layout.setContentsMargins(0, 0, 0, 0)
         camera_layout.addWidget(self.camera)
 
         left_panel = QWidget()
@@ -215,7 +216,7 @@ class CheckInPage(QWidget):
         right.addLayout(undo_row)
         right.addWidget(self.chart, 1)
 
-        top = QHBoxLayout()
+        top = FlowLayout()  # the buttons go onto a second line when the text is large
         top.addWidget(QLabel("<h2>Check-in</h2>"))
         top.addStretch(1)
         top.addWidget(event_label)

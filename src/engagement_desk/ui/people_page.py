@@ -69,9 +69,9 @@ class PeoplePage(QWidget):
         self._current: CurrentEvent | None = None
         self.setAccessibleName("People")
 
-        self.event_choice = compact_combo(QComboBox())
+        self.event_choice = compact_combo(QComboBox(), 20)
         self.event_choice.setAccessibleName("Event")
-        self.status = QComboBox()
+        self.status = compact_combo(QComboBox(), 12)
         self.status.setAccessibleName("Show people who are")
         self.status.addItem("Everyone", None)
         self.status.addItem("Registered, not yet arrived", PeopleFilter.REGISTERED.value)

@@ -38,6 +38,7 @@ from engagement_desk.ui.actions_model import ActionsModel
 from engagement_desk.ui.current_event import CurrentEvent
 from engagement_desk.ui.feedback import FeedbackBar
 from engagement_desk.ui.forms import explain
+from engagement_desk.ui.layouts import compact_combo
 from engagement_desk.ui.pdf_preview import PdfPreview, print_pdf, render_pages
 from engagement_desk.ui.problems import ProblemBanner
 from engagement_desk.ui.progress import ProgressPanel
@@ -229,7 +230,7 @@ class ReportsPage(QWidget):
         self.one_event = QRadioButton("One &event")
         self.programme = QRadioButton("Whole pro&gramme")
         self.one_event.setChecked(True)
-        self.event_choice = QComboBox()
+        self.event_choice = compact_combo(QComboBox())
         self.event_choice.setAccessibleName("Event to report on")
         self.event_choice.activated.connect(self._event_chosen)
         self.date_from = QDateEdit()

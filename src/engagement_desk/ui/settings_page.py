@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from engagement_desk.core.scanning import MAX_AFFIX_LENGTH, ScannerSettings, affix_problem
+from engagement_desk.ui.layouts import ContentScroll
 
 READY_AFTER_MAX = 120
 
@@ -126,11 +127,13 @@ class SettingsPage(QWidget):
         self.scanner_problem.hide()
         desk_form.addRow(self.scanner_problem)
 
+        content = QVBoxLayout()
+        content.addLayout(form)
+        content.addWidget(desk_box)
+        content.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Settings</h2>"))
-        layout.addLayout(form)
-        layout.addWidget(desk_box)
-        layout.addStretch(1)
+        layout.addWidget(ContentScroll(content), 1)  # large text on a small screen scrolls
 
     def _affix_field(self, value: str, accessible: str) -> QLineEdit:
         field = QLineEdit(value)

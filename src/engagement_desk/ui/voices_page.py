@@ -32,6 +32,7 @@ from engagement_desk.services.voices import CaptureSettings, VoiceService
 from engagement_desk.services.webinars import STATUS_LABELS, WebinarService
 from engagement_desk.ui.current_event import CurrentEvent
 from engagement_desk.ui.feedback import FeedbackBar
+from engagement_desk.ui.layouts import ContentScroll, FlowLayout, compact_combo
 from engagement_desk.ui.priority_chart import PriorityChart
 from engagement_desk.ui.problems import ProblemBanner
 from engagement_desk.ui.prompts import Prompter
@@ -70,7 +71,9 @@ class QuestionsPanel(QWidget):
         self.add_button = QPushButton("&Add question")
         self.add_button.clicked.connect(self.add)
         self.model = QuestionsModel(self)
-        self.table = make_table("Questions, most votes first", self.model, main_column=1)
+        self.table = make_table(
+            "Questions, most votes first", self.model, main_column=1, min_rows=2
+        )
         self.upvote_button = QPushButton("&Vote up (+1)")
         self.upvote_button.setAccessibleName("Add one vote to the selected question")
         self.upvote_button.clicked.connect(self.upvote)
@@ -99,12 +102,15 @@ class QuestionsPanel(QWidget):
         answer.addWidget(self.status)
         answer.addWidget(self.answer, 1)
         answer.addWidget(self.answer_button)
-        answer.addWidget(self.attendance_button)
+        attendance = QHBoxLayout()
+        attendance.addStretch(1)
+        attendance.addWidget(self.attendance_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.problems)
         layout.addLayout(ask)
         layout.addWidget(self.table, 1)
         layout.addLayout(answer)
+        layout.addLayout(attendance)
 
     def import_attendance(self) -> str | None:
         """Both steps in one: a check that writes nothing, then the import if it is clean."""
@@ -235,7 +241,7 @@ class VoicesPage(QWidget):
         self.feedback = FeedbackBar()
         self.message.connect(self.feedback.show_done)
 
-        self.event_choice = QComboBox()
+        self.event_choice = compact_combo(QComboBox())
         self.event_choice.setAccessibleName("Event")
         event_label = QLabel("&Event:")
         event_label.setBuddy(self.event_choice)
@@ -243,7 +249,7 @@ class VoicesPage(QWidget):
 
         self.settings_box = QGroupBox("How this event hears from people")
         self.method_boxes: dict[str, QCheckBox] = {}
-        settings_row = QHBoxLayout(self.settings_box)
+        settings_row = FlowLayout(self.settings_box)  # wraps with large text
         for method in METHODS:
             box = QCheckBox(METHOD_LABELS.get(method, "Comments"))
             box.setAccessibleName(f"Use {box.text()}")
@@ -255,10 +261,12 @@ class VoicesPage(QWidget):
         self.top_k = QSpinBox()
         self.top_k.setRange(1, 5)
         self.top_k.setAccessibleName("How many priorities each person ranks")
-        form = QFormLayout()
+        numbers = QWidget()
+        form = QFormLayout(numbers)
+        form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Dots each:", self.dots)
         form.addRow("Rank top:", self.top_k)
-        settings_row.addLayout(form)
+        settings_row.addWidget(numbers)
         self.settings_button = QPushButton("Save settin&gs")
         self.settings_button.clicked.connect(self.save_settings)
         settings_row.addWidget(self.settings_button)
@@ -287,7 +295,10 @@ class VoicesPage(QWidget):
         self.result_method.setAccessibleName("Show scores for")
         self.result_method.currentIndexChanged.connect(self._show_result)
         results = QWidget()
-        results_layout = QVBoxLayout(results)
+        results_outer = QVBoxLayout(results)
+        results_outer.setContentsMargins(0, 0, 0, 0)
+        results_layout = QVBoxLayout()
+        results_outer.addWidget(ContentScroll(results_layout))  # large text, small screen
         results_row = QHBoxLayout()
         results_row.addWidget(QLabel("Scores for:"))
         results_row.addWidget(self.result_method, 1)
