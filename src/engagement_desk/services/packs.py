@@ -49,6 +49,7 @@ from engagement_desk.db.database import Database
 from engagement_desk.db.models import (
     Action,
     AgendaItem,
+    AuditEntry,
     Base,
     CheckIn,
     Comment,
@@ -78,6 +79,9 @@ from engagement_desk.services.registrations import ERASED_TEXT
 from engagement_desk.services.tickets import TicketService
 
 PACK_FORMAT = 1
+# Ids per IN (...) query: big enough to be few statements, well inside SQLite's and
+# PostgreSQL's limits on bound parameters.
+CHUNK = 5_000
 BUNDLE_FORMAT = 1
 NOTHING_IMPORTED = "Nothing was imported."
 NOTHING_MERGED = "Nothing was merged."
@@ -815,12 +819,19 @@ class PackService:
             live.setdefault(c["registration_id"], []).append(
                 (c["checked_in_at"], c["id"], c, c["device_id"])
             )
-        for row in s.execute(
-            select(
-                CheckIn.registration_id, CheckIn.checked_in_at, CheckIn.id, CheckIn.device_id
-            ).where(CheckIn.registration_id.in_(live), CheckIn.undone_at.is_(None))
-        ):
-            live[row.registration_id].append((row.checked_in_at, row.id, None, row.device_id))
+        wanted = list(live)
+        for start in range(0, len(wanted), CHUNK):
+            for row in s.execute(
+                select(
+                    CheckIn.registration_id, CheckIn.checked_in_at, CheckIn.id, CheckIn.device_id
+                ).where(
+                    CheckIn.registration_id.in_(wanted[start : start + CHUNK]),
+                    CheckIn.undone_at.is_(None),
+                )
+            ):
+                live[row.registration_id].append((row.checked_in_at, row.id, None, row.device_id))
+        # Audit entries written together at the end: one statement, not a flush per entry.
+        entries: list[AuditEntry] = []
         for registration_id, admissions in live.items():
             admissions.sort(key=lambda a: (a[0], a[1]))
             kept = admissions[0][1]
@@ -834,15 +845,17 @@ class PackService:
                         .where(CheckIn.id == check_in_id)
                         .values(undone_at=at, undone_by_device=device_id)
                     )
-                audit.record(
-                    s,
-                    self._device.id,
-                    "second admission set aside",
-                    "check_in",
-                    check_in_id,
-                    f"registration {registration_id} was also admitted earlier ({kept})",
+                entries.append(
+                    AuditEntry(
+                        device_id=self._device.id,
+                        action="second admission set aside",
+                        entity="check_in",
+                        entity_id=check_in_id,
+                        detail=f"registration {registration_id} was also admitted earlier ({kept})",
+                    )
                 )
                 result.second_admissions += 1
+        s.add_all(entries)
 
     def _add(
         self, s: Session, result: MergeResult, kind: str, items: list[dict[str, Any]]
@@ -1115,8 +1128,8 @@ def _unreadable(name: str, nothing: str) -> str:
 def _present(s: Session, column: Any, ids: Iterable[Any]) -> set[str]:
     wanted = [i for i in set(ids) if i is not None]
     found: set[str] = set()
-    for start in range(0, len(wanted), 500):
-        found.update(s.scalars(select(column).where(column.in_(wanted[start : start + 500]))))
+    for start in range(0, len(wanted), CHUNK):
+        found.update(s.scalars(select(column).where(column.in_(wanted[start : start + CHUNK]))))
     return found
 
 
@@ -1138,8 +1151,10 @@ def _insert_missing(s: Session, table: Any, items: list[dict[str, Any]]) -> list
     shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for item in new:
         shapes.setdefault(tuple(sorted(item)), []).append(item)
+    # Plain Core inserts on the session's connection: the ORM's bulk layer adds nothing here.
+    connection = s.connection()
     for group in shapes.values():
-        s.execute(insert(table), group)
+        connection.execute(insert(table), group)
     return new
 
 
