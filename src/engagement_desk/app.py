@@ -82,14 +82,25 @@ def run_gui(paths: AppPaths, database_url: str | None) -> int:
 
     from engagement_desk.bootstrap import open_desk
     from engagement_desk.db.database import DatabaseProblem
+    from engagement_desk.services.devices import IdentityLost
+    from engagement_desk.ui.backups_panel import AutomaticBackups
 
     try:
-        desk = open_desk(paths, database_url)
+        try:
+            desk = open_desk(paths, database_url)
+        except IdentityLost as lost:
+            # Only when nothing remembers this laptop: ask before it becomes a new one.
+            answer = QMessageBox.question(window, APP_NAME, f"{lost}\n\nStart as a new laptop now?")
+            if answer != QMessageBox.StandardButton.Yes:
+                return 1
+            desk = open_desk(paths, database_url, new_identity=True)
     except DatabaseProblem as problem:
         QMessageBox.critical(window, APP_NAME, str(problem))
         return 1
     log.info("opened %s on %s as %s", APP_NAME, desk.db.location, desk.device.name)
     window.attach(desk)
+    automatic_backups = AutomaticBackups(desk.backups, parent=window)
+    automatic_backups.at_start()
 
     def text_size_changed(size: int) -> None:
         preferences.text_size = size
@@ -101,6 +112,7 @@ def run_gui(paths: AppPaths, database_url: str | None) -> int:
     try:
         return app.exec()
     finally:
+        automatic_backups.at_close()
         desk.close()
         lock.unlock()
 
