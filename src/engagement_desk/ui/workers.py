@@ -5,6 +5,7 @@ Workers never touch widgets; the GUI thread reacts to the signals.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections.abc import Callable
@@ -58,5 +59,9 @@ class Task(QRunnable):
 
 
 def start(task: Task, pool: QThreadPool | None = None) -> Task:
+    # Collect garbage here, on the GUI thread: widgets caught in reference cycles (a closed
+    # window and its lambdas) must not be collected by the worker's thread, as destroying a
+    # widget off the GUI thread crashes Qt; a long job allocates enough to start a collection.
+    gc.collect()
     (pool or QThreadPool.globalInstance()).start(task)
     return task
