@@ -33,6 +33,7 @@ def command_groups() -> tuple[ModuleType, ...]:
         backup,
         checkin,
         events,
+        mail,
         packs,
         people,
         reports,
@@ -41,7 +42,19 @@ def command_groups() -> tuple[ModuleType, ...]:
         webinars,
     )
 
-    return (events, tickets, checkin, people, webinars, voices, reports, actions, backup, packs)
+    return (
+        events,
+        tickets,
+        mail,
+        checkin,
+        people,
+        webinars,
+        voices,
+        reports,
+        actions,
+        backup,
+        packs,
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -194,6 +207,7 @@ READING_COMMANDS = frozenset(
         ("webinar", "questions"),
         ("actions", "list"),
         ("backup", None),
+        ("outbox", "list"),
     }
 )
 

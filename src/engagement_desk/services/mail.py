@@ -34,7 +34,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+from email.utils import format_datetime, formataddr, make_msgid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -54,7 +54,7 @@ from engagement_desk.core.messages import (
     template_problems,
     wants_large_print,
 )
-from engagement_desk.core.people import normalise_email
+from engagement_desk.core.people import is_email, normalise_email
 from engagement_desk.db.database import Database
 from engagement_desk.db.models import (
     EventKind,
@@ -145,8 +145,7 @@ class MailSettings:
             found.append("Enter the mail server's name, e.g. smtp.council.gov.uk.")
         if not 1 <= self.port <= 65535:
             found.append("The port is a number from 1 to 65535 (usually 587, or 465 for SSL).")
-        _, address = parseaddr(self.sender)
-        if normalise_email(address) is None or address != self.sender.strip():
+        if not is_email(self.sender.strip()):
             found.append("The From address must be an email address, e.g. events@council.gov.uk.")
         if len(self.contact) > 500:
             found.append("Keep 'who to contact' under 500 characters.")
@@ -589,7 +588,7 @@ class MailService:
         if problems:
             raise UserError(" ".join(problems))
         address = normalise_email(to)
-        if address is None:
+        if address is None or not is_email(address):
             raise UserError(f"'{to}' is not an email address.")
         secret = self._password(settings, password)
         message = EmailMessage()

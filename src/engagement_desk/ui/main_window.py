@@ -234,6 +234,18 @@ class MainWindow(QMainWindow):
         self.events_page.events_changed.connect(self.laptops_page.reload_events)
         self.laptops_page.data_changed.connect(self.data_replaced)
         self.people_page.people_changed.connect(self.events_page.refresh)
+        # Email: tickets from the People page; the status bar says how many messages wait.
+        from engagement_desk.ui.email_dialogs import OutboxIndicator, open_email_tickets
+
+        self.outbox_label = OutboxIndicator(desk.mail, desk.outbox, self)
+        self.statusBar().addPermanentWidget(self.outbox_label)
+
+        def email_tickets(event_id: str) -> None:
+            dialog = open_email_tickets(self, desk.mail, event_id)
+            dialog.sent.connect(lambda text: self.statusBar().showMessage(text, 8000))
+            dialog.sent.connect(lambda _text: self.outbox_label.refresh())
+
+        self.people_page.email_tickets_requested.connect(email_tickets)
         self.people_page.people_changed.connect(self.check_in_page.refresh)
         self.check_in_page.checked_in.connect(self.events_page.refresh)
         self.check_in_page.checked_in.connect(self.people_page.refresh)

@@ -47,6 +47,7 @@ SEARCH_DELAY_MS = 120
 class PeoplePage(QWidget):
     message = Signal(str)
     people_changed = Signal()
+    email_tickets_requested = Signal(str)  # an event id: the window opens Email tickets…
 
     def __init__(
         self,
@@ -106,6 +107,7 @@ class PeoplePage(QWidget):
         self.export_button = QPushButton("E&xport their data…")
         self.erase_button = QPushButton("Er&ase person…")
         self.import_button = QPushButton("I&mport a form export…")
+        self.email_button = QPushButton("Email tic&kets…")
         for button, action in (
             (self.register_button, self.register_someone),
             (self.walk_in_button, self.walk_in),
@@ -116,6 +118,7 @@ class PeoplePage(QWidget):
             (self.export_button, self.export_selected),
             (self.erase_button, self.erase_selected),
             (self.import_button, self.import_file),
+            (self.email_button, self.email_tickets),
         ):
             button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
             button.clicked.connect(action)
@@ -150,6 +153,7 @@ class PeoplePage(QWidget):
             self.cancel_button,
             self.promote_button,
             self.tickets_button,
+            self.email_button,
             self.export_button,
             self.erase_button,
             self.import_button,
@@ -164,6 +168,13 @@ class PeoplePage(QWidget):
         layout.addLayout(actions)
         layout.addWidget(self.why_not)
         self.reload_events()
+
+    def email_tickets(self) -> None:
+        event_id = self.event_id()
+        if event_id is None:
+            self.message.emit("Choose an event first, then Email tickets… for it.")
+            return
+        self.email_tickets_requested.emit(event_id)
 
     # ---- data ----------------------------------------------------------
 
