@@ -69,7 +69,7 @@ class ArrivalsChart(QWidget):
 
     def _fit_height(self) -> None:
         # Room for the title, the bars and the times along the bottom at this text size.
-        self.view.setMinimumHeight(text_lines(self, 8))
+        self.view.setMinimumHeight(max(160, text_lines(self, 6)))
         self.view.setMaximumHeight(max(text_lines(self, 14), 260))
 
     def set_arrivals(self, buckets: list[tuple[datetime, int]]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QDate, QDateTime, QTime
+from PySide6.QtCore import QDate, QDateTime, QSize, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -33,6 +32,7 @@ from engagement_desk.db.models import EventKind
 from engagement_desk.services.errors import ValidationFailed
 from engagement_desk.services.events import EventDetail, EventService, VenueInfo
 from engagement_desk.ui.forms import GuardedDialog
+from engagement_desk.ui.layouts import ContentScroll, fit_on_screen, text_lines
 from engagement_desk.ui.problems import ProblemBanner
 from engagement_desk.ui.prompts import Prompter
 
@@ -112,7 +112,7 @@ class EventDialog(GuardedDialog):
         self.description = QPlainTextEdit()
         self.description.setAccessibleName("Description")
         self.description.setTabChangesFocus(True)
-        self.description.setFixedHeight(70)
+        self.description.setFixedHeight(text_lines(self.description, 3) + 12)
 
         details = QFormLayout()
         details.addRow(self._label("&Title", self.title), self.title)
@@ -160,7 +160,7 @@ class EventDialog(GuardedDialog):
         self.agenda.setAccessibleName("Agenda, one item per line")
         self.agenda.setPlaceholderText("10:00 Welcome and introductions\n10:15 The five priorities")
         self.agenda.setTabChangesFocus(True)
-        self.agenda.setFixedHeight(90)
+        self.agenda.setFixedHeight(text_lines(self.agenda, 4) + 12)
         agenda_box = QGroupBox("A&genda (one item per line, optionally starting with a time)")
         agenda_layout = QVBoxLayout(agenda_box)
         agenda_layout.addWidget(self.agenda)
@@ -173,19 +173,16 @@ class EventDialog(GuardedDialog):
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setAccessibleName("Save event")
 
-        body = QWidget()
-        layout = QVBoxLayout(body)
+        layout = QVBoxLayout()
         layout.addWidget(self.problems)
         layout.addLayout(details)
         layout.addWidget(self.venue_box)
         layout.addWidget(agenda_box)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
+        scroll = ContentScroll(layout)  # up and down on a small screen, never sideways
         outer = QVBoxLayout(self)
         outer.addWidget(scroll)
         outer.addWidget(buttons)
-        self.resize(640, 720)
+        fit_on_screen(self, QSize(max(640, self.sizeHint().width()), 720))
         self.problems.fields = {
             "title": self.title,
             "kind": self.kind,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from engagement_desk.core.importing import FIELD_LABELS, ColumnUse, Field
 from engagement_desk.services.errors import UserError
 from engagement_desk.services.imports import ImportPreview, ImportReport, ImportService
+from engagement_desk.ui.layouts import fit_on_screen
 from engagement_desk.ui.progress import ProgressPanel
 from engagement_desk.ui.workers import Task, start
 
@@ -116,7 +117,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.result, 1)
         layout.addWidget(self.progress)
         layout.addLayout(buttons)
-        self.resize(820, 640)
+        fit_on_screen(self, QSize(820, 640))
         # Opens on the first column's choice: the first thing to check.
         next(iter(self.choices.values()), self.check_button).setFocus()
 

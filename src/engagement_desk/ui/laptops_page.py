@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -43,6 +42,7 @@ from engagement_desk.ui.laptop_dialogs import (
     PassphraseDialog,
     read_sealed,
 )
+from engagement_desk.ui.layouts import ContentScroll
 from engagement_desk.ui.progress import ProgressPanel
 from engagement_desk.ui.prompts import Prompter
 from engagement_desk.ui.workers import Task, start
@@ -122,8 +122,7 @@ class LaptopsPage(QWidget):
             "to the facilitator separately, not with the USB stick."
         )
         intro.setWordWrap(True)
-        body = QWidget()
-        steps = QVBoxLayout(body)
+        steps = QVBoxLayout()
         steps.addWidget(heading)
         steps.addWidget(intro)
         steps.addWidget(
@@ -163,10 +162,7 @@ class LaptopsPage(QWidget):
         )
         steps.addWidget(self.last_result)
         steps.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll = ContentScroll(steps)  # the steps scroll with large text on a small screen
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.progress)

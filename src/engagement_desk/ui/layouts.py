@@ -180,6 +180,20 @@ class FixedHeights(QWidget):
     def hasHeightForWidth(self) -> bool:
         return False
 
+    def minimumSizeHint(self) -> QSize:
+        """Tall enough for its wrapped text at its current width (not a guess at some other
+        width), so nothing at the bottom is cut off."""
+        hint = super().minimumSizeHint()
+        layout = self.layout()
+        if layout is not None and layout.hasHeightForWidth() and self.width() > 0:
+            hint.setHeight(max(hint.height(), layout.minimumHeightForWidth(self.width())))
+        return hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # wrapped lines may need more (or less) height now
+
 
 class ContentScroll(QScrollArea):
     """A page's content, scrolling up and down when the window is too short for it.
@@ -243,8 +257,14 @@ class SideBySide(FixedHeights):
         return sum(panel.minimumSizeHint().width() for panel, _ in self._panels) + spacing
 
     def minimumSizeHint(self) -> QSize:
-        widest = max((panel.minimumSizeHint().width() for panel, _ in self._panels), default=0)
-        return QSize(widest, super().minimumSizeHint().height())
+        hints = [panel.minimumSizeHint() for panel, _ in self._panels if not panel.isHidden()]
+        widest = max((hint.width() for hint in hints), default=0)
+        heights = [hint.height() for hint in hints]
+        if self.side_by_side():
+            height = max(heights, default=0)
+        else:
+            height = sum(heights) + max(self._box.spacing(), 0) * max(len(heights) - 1, 0)
+        return QSize(widest, height)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         wanted = (

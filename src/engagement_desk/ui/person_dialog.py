@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -11,7 +12,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -28,6 +28,7 @@ from engagement_desk.core.people import (
 from engagement_desk.services.errors import ValidationFailed
 from engagement_desk.services.registrations import RegistrationInfo, RegistrationService
 from engagement_desk.ui.forms import GuardedDialog
+from engagement_desk.ui.layouts import ContentScroll, fit_on_screen
 from engagement_desk.ui.problems import ProblemBanner
 from engagement_desk.ui.prompts import Prompter
 
@@ -163,16 +164,13 @@ class PersonDialog(GuardedDialog):
                 "consent_store": self.consent_store,
             }
         )
-        body = QWidget()
-        layout = QVBoxLayout(body)
+        layout = QVBoxLayout()
         layout.addWidget(self.problems)
         layout.addLayout(form)
         layout.addWidget(consents)
         layout.addWidget(self.child_box)
         layout.addWidget(access_box)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
+        scroll = ContentScroll(layout)  # up and down on a small screen, never sideways
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -183,7 +181,7 @@ class PersonDialog(GuardedDialog):
         outer = QVBoxLayout(self)
         outer.addWidget(scroll)
         outer.addWidget(buttons)
-        self.resize(780, 760)
+        fit_on_screen(self, QSize(max(780, self.sizeHint().width()), 760))
 
     def _consent_changed(self) -> None:
         self.child_box.setEnabled(self.consent_special.isChecked())

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from engagement_desk.services.errors import ValidationFailed
 from engagement_desk.services.registrations import RegistrationInfo, RegistrationService
 from engagement_desk.ui.forms import GuardedDialog
+from engagement_desk.ui.layouts import WrappingLabel
 from engagement_desk.ui.problems import ProblemBanner
 from engagement_desk.ui.prompts import Prompter
 
@@ -48,7 +49,7 @@ class WalkInDialog(GuardedDialog):
         self.setWindowTitle(f"Walk-in: {event_title}")
         self.setAccessibleName(self.windowTitle())
 
-        question = QLabel(
+        question = WrappingLabel(  # the dialog is never made shorter than its lines
             "<p style='font-size:large'>Ask: <b>“Is it all right if we write down your name "
             "for today's list?”</b></p><p>If not, they are still welcome: we just count them.</p>"
         )
