@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from engagement_desk.bootstrap import Desk
@@ -81,12 +81,12 @@ def test_settings_are_saved_from_the_form_and_a_bad_address_is_explained(
     widget.show()
     qtbot.keyClicks(widget.host, "smtp.bury.example.org")
     widget.port.setValue(587)
-    qtbot.keyClicks(widget.sender, "not an address")
+    qtbot.keyClicks(widget.from_address, "not an address")
     qtbot.mouseClick(widget.save_button, Qt.MouseButton.LeftButton)
     assert "Not saved" in widget.status.text() and "From address" in widget.status.text()
     assert desk.mail.settings() is None
 
-    widget.sender.setText("events@bury.example.org")
+    widget.from_address.setText("events@bury.example.org")
     widget.easy_read.setChecked(True)
     qtbot.mouseClick(widget.save_button, Qt.MouseButton.LeftButton)
 
@@ -103,6 +103,9 @@ def test_settings_are_saved_from_the_form_and_a_bad_address_is_explained(
         inner = child.objectName().startswith("qt_")  # a spin box's own line edit
         if child.focusPolicy() != Qt.FocusPolicy.NoFocus and child.isVisible() and not inner:
             assert child.accessibleName(), child
+    buddies = {label.text(): label.buddy() for label in widget.findChildren(QLabel)}
+    assert buddies["Mail &server:"] is widget.host
+    assert buddies["Pass&word:"] is widget.password
     widget.resize(640, 560)
     widget.grab().save(str(SHOTS / "email-settings.png"))
 

@@ -116,8 +116,8 @@ class EmailSettingsWidget(QWidget):
         self.security = QComboBox()
         for value, label in SECURITY_LABELS.items():
             self.security.addItem(label, value.value)
-        self.sender = QLineEdit()
-        self.sender.setPlaceholderText("send-events@council.gov.uk")
+        self.from_address = QLineEdit()
+        self.from_address.setPlaceholderText("send-events@council.gov.uk")
         self.sender_name = QLineEdit("Engagement Desk")
         self.user = QLineEdit()
         self.password = QLineEdit()
@@ -137,7 +137,7 @@ class EmailSettingsWidget(QWidget):
             (self.host, "Mail server"),
             (self.port, "Port"),
             (self.security, "Security"),
-            (self.sender, "From address"),
+            (self.from_address, "From address"),
             (self.sender_name, "Sender's name"),
             (self.user, "User name"),
             (self.password, "Password"),
@@ -155,18 +155,12 @@ class EmailSettingsWidget(QWidget):
         form.addRow("Mail &server:", self.host)
         form.addRow("&Port:", self.port)
         form.addRow("Se&curity:", self.security)
-        form.addRow("&From address:", self.sender)
+        form.addRow("&From address:", self.from_address)
         form.addRow("Sender's &name:", self.sender_name)
         form.addRow("&User name (if needed):", self.user)
         form.addRow("Pass&word:", self.password)
         form.addRow("Who families &contact:", self.contact)
-        for row in range(form.rowCount()):
-            label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            field = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
-            if label is not None and field is not None:
-                text = label.widget()
-                if isinstance(text, QLabel):
-                    text.setBuddy(field.widget())
+        # addRow gives each label its field as buddy: Alt + the underlined letter goes there.
         test_row = QHBoxLayout()
         test_label = QLabel("Test message &to:")
         test_label.setBuddy(self.test_to)
@@ -191,7 +185,7 @@ class EmailSettingsWidget(QWidget):
         self.host.setText(settings.host)
         self.port.setValue(settings.port)
         self.security.setCurrentIndex(max(self.security.findData(settings.security.value), 0))
-        self.sender.setText(settings.sender)
+        self.from_address.setText(settings.sender)
         self.sender_name.setText(settings.sender_name)
         self.user.setText(settings.user)
         self.contact.setText("" if settings.contact == DEFAULT_CONTACT else settings.contact)
@@ -201,7 +195,7 @@ class EmailSettingsWidget(QWidget):
         return MailSettings(
             host=self.host.text().strip(),
             port=self.port.value(),
-            sender=self.sender.text().strip(),
+            sender=self.from_address.text().strip(),
             security=Security(self.security.currentData()),
             user=self.user.text().strip(),
             sender_name=self.sender_name.text().strip() or "Engagement Desk",
@@ -450,7 +444,9 @@ class EmailTicketsDialog(QDialog):
         self._task = start(task)
 
     def _done(self, result: object) -> None:
-        queued, report = result  # type: ignore[misc]
+        assert isinstance(result, tuple)
+        queued, report = result
+        assert isinstance(report, SendReport)
         text = f"{queued} added to the outbox. {report.summary}"
         self.status.setText(text)
         self.sent.emit(text)
