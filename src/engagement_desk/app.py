@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 # and the pages) after it is on screen: those imports are most of the start-up time.
 
 log = logging.getLogger(__name__)
+WINDOW_FILE = "window.ini"  # the main window's size and place, kept between runs
 
 
 def application() -> QApplication:
@@ -77,6 +78,7 @@ def run_gui(paths: AppPaths, database_url: str | None) -> int:
         log_file=str(log_file),
         sound=OutcomeSounds(app),
         preferences=preferences,
+        geometry_file=str(paths.home / WINDOW_FILE),
     )
     show_now(app, window)  # the window is on screen while the database layer loads
 

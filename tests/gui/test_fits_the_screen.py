@@ -200,3 +200,29 @@ def test_every_dialog_fits(
             assert not sideways(dialog), f"{name} scrolls sideways at {size}"
         dialog.done(0)
         dialog.deleteLater()
+
+
+def test_the_window_remembers_its_size_and_never_opens_larger_than_the_screen(
+    qtbot: QtBot, tmp_path: Path, text_size: None
+) -> None:
+    geometry = str(tmp_path / "window.ini")
+    first = MainWindow(geometry_file=geometry)
+    qtbot.addWidget(first)
+    first.show()
+    qtbot.waitExposed(first)
+    screen = first.screen()
+    assert screen is not None
+    free = screen.availableGeometry()
+    chosen = QSize(min(700, free.width() - 40), min(520, free.height() - 40))
+    first.resize(chosen)
+    qtbot.waitUntil(lambda: first.size() == chosen)
+    first.close()
+    again = MainWindow(geometry_file=geometry)
+    qtbot.addWidget(again)
+    assert again.size() == chosen
+
+    again.resize(6000, 5000)  # as if saved on a much larger screen
+    again.save_geometry()
+    third = MainWindow(geometry_file=geometry)
+    qtbot.addWidget(third)
+    assert third.width() <= free.width() and third.height() <= free.height()

@@ -398,7 +398,7 @@ class MainWindow(QMainWindow):
         """Where the window was last time, but never larger than this screen."""
         settings = self._settings()
         saved = settings.value("window/geometry") if settings is not None else None
-        if saved is None or not self.restoreGeometry(saved):  # type: ignore[arg-type]
+        if saved is None or not self.restoreGeometry(saved):
             fit_on_screen(self, QSize(1200, 760), move=False)
         elif not self.isMaximized():
             fit_on_screen(self, self.size())
