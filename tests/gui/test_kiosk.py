@@ -414,18 +414,97 @@ def test_dots_respect_the_events_dots_per_person(
     assert row.values == {ids[3]: 2, ids[1]: 1}
 
 
-def test_an_event_without_kiosk_methods_is_check_in_only(
+def test_an_event_that_collects_comments_takes_typed_words_and_tapped_themes(
     qtbot: QtBot, desk: Desk, open_kiosk: OpenKiosk
 ) -> None:
     event_id = make_event(desk, ("comments",))
-    sarah = book(desk, event_id, "Sarah Ashworth")
     window = open_kiosk(event_id)
-    assert not window.skip_button.isVisible()
-    scan_with_scanner(qtbot, window, sarah.ticket_code or "")
-    qtbot.waitUntil(lambda: window.current_page == "ticket")
-    assert not window.views_button.isVisible() and not window.link_panel.isVisible()
-    click(qtbot, window.ticket_done_button)
-    assert window.thanks_text.text() == "Enjoy the event."
+    assert window.skip_button.isVisible()  # comments are offered: no longer check-in only
+    click(qtbot, window.skip_button)
+    assert window.current_page == "comment"
+    screen = window.comment_screen
+    qtbot.waitUntil(screen.text.hasFocus)
+    click(qtbot, screen.save)
+    assert screen.problem.text() == "⚠ Please type what you would like to tell us."
+    qtbot.keyClicks(screen.text, "Waiting a year for an EHCP was hard.", delay=20)
+    # Keys typed at the kiosk pass the scanner watch first: they arrive a moment later.
+    qtbot.waitUntil(lambda: screen.text.toPlainText() == "Waiting a year for an EHCP was hard.")
+    [autism] = [b for b in screen.theme_buttons if b.theme == "Autism"]
+    click(qtbot, autism)
+    assert autism.isChecked() and autism.accessibleName() == "Autism: chosen"
+    assert autism.words.text().startswith("✔")  # a tick, not only the dark fill
+    assert not screen.quote_box.isChecked()  # not quoted unless the parent says so
+    assert "anonymous" in screen.privacy.text()
+    click(qtbot, screen.save)
+    assert window.current_page == "thanks"
+    assert not window.thanks_more.isVisible()  # nothing else to give
+
+    [comment] = desk.voices.comments(event_id)
+    assert comment.text == "Waiting a year for an EHCP was hard."
+    assert comment.themes == ("Autism",)
+    assert comment.registration_id is None and not comment.quote_permission
+    window.reset()
+    assert screen.text.toPlainText() == "" and not any(b.isChecked() for b in screen.theme_buttons)
+
+
+def test_every_way_the_event_asks_for_is_offered_and_a_comment_can_follow_a_ranking(
+    qtbot: QtBot, desk: Desk, open_kiosk: OpenKiosk
+) -> None:
+    event_id = make_event(desk, ("ranking", "points", "comments"))
+    window = open_kiosk(event_id)
+    click(qtbot, window.skip_button)
+    assert window.current_page == "choose"
+    shown = [b.text() for b in window.choose_buttons.values() if b.isVisible()]
+    assert shown == [
+        "Choose my top 3, in order",
+        "Share out 100 points",
+        "Tell you in my own words",
+    ]
+    click(qtbot, window.choose_points)
+    rows = window.points_rows
+    click(qtbot, window.points_save)
+    assert "share out all 100 points" in window.points_problem.text()
+    for _ in range(7):
+        click(qtbot, rows[2].plus)
+    for _ in range(3):
+        click(qtbot, rows[4].plus)
+    assert window.points_left.text() == "Points left: 0 ✔"
+    assert not rows[0].plus.isEnabled()
+    click(qtbot, window.points_save)
+    assert window.current_page == "thanks"
+    assert window.thanks_more.isVisible()
+    click(qtbot, window.thanks_more)
+    assert window.current_page == "choose"
+    assert not window.choose_points.isVisible()  # given already
+    click(qtbot, window.choose_comment)
+    qtbot.keyClicks(window.comment_screen.text, "More speech therapy", delay=20)
+    qtbot.waitUntil(lambda: window.comment_screen.text.toPlainText() == "More speech therapy")
+    click(qtbot, window.comment_screen.save)
+
+    [row] = responses(desk, event_id)
+    ids = [p.id for p in desk.voices.capture_settings(event_id).priorities]
+    assert row.method == "points" and row.source == "kiosk"
+    assert row.values == {ids[2]: 70, ids[4]: 30}
+    assert [c.text for c in desk.voices.comments(event_id)] == ["More speech therapy"]
+
+
+def test_priorities_are_shown_in_their_easy_read_words(
+    qtbot: QtBot, desk: Desk, open_kiosk: OpenKiosk
+) -> None:
+    event_id = make_event(desk, ("ranking", "dots"))
+    fourth = desk.voices.capture_settings(event_id).priorities[3]
+    desk.programmes.set_easy_read(fourth.id, "Neighbours help each other early.")
+    window = open_kiosk(event_id)
+    click(qtbot, window.skip_button)
+    window.show_views("ranking")
+    button = window.priority_buttons[3]
+    assert button.title.text() == "Neighbours help each other early."
+    assert button.accessibleName() == "Neighbours help each other early."
+    assert "Communities prevent escalation" in button.accessibleDescription()
+    assert (
+        window.priority_buttons[2].title.text() == "Help comes early, before problems get bigger."
+    )
+    assert window.dots_rows[3].title.text() == "Neighbours help each other early."
 
 
 # ---- leaving kiosk mode -----------------------------------------------------------------
@@ -573,16 +652,36 @@ def test_full_screen_however_it_is_shown(qtbot: QtBot, desk: Desk, pin_set: None
     assert window.isFullScreen()
 
 
-def test_every_screen_fits_a_small_laptop(qtbot: QtBot, desk: Desk, open_kiosk: OpenKiosk) -> None:
-    event_id = make_event(desk, ("ranking", "dots"))
+@pytest.fixture
+def real_fonts(qapp: QApplication) -> Iterator[None]:
+    """The app's own fonts, as the kiosk is seen; the test font put back afterwards."""
+    from engagement_desk.ui.theme import DEFAULT_POINT_SIZE, apply_text_size, load_fonts
+
+    family = load_fonts()
+    original = qapp.font()
+    apply_text_size(qapp, DEFAULT_POINT_SIZE, family)
+    yield
+    apply_text_size(qapp, DEFAULT_POINT_SIZE, family)
+    qapp.setFont(original)
+
+
+def test_every_screen_fits_a_small_laptop(
+    qtbot: QtBot, desk: Desk, real_fonts: None, open_kiosk: OpenKiosk
+) -> None:
+    event_id = make_event(desk, ("ranking", "dots", "points", "comments"))
     window = open_kiosk(event_id)
     assert window.size().width() == 1280 and window.size().height() == 720
-    for page in ("ranking", "dots"):
+    for page in ("ranking", "dots", "points"):
         window.show_views(page)
         area = window.findChild(QScrollArea, f"{page}-priorities")
         assert area is not None
         # Every priority shows without scrolling; a longer list would scroll, not be cut off.
         assert area.verticalScrollBar().maximum() == 0, page
+    window.show_views("comments")
+    screen = window.comment_screen
+    # The themes may scroll inside their own area; the buttons below always show.
+    assert screen.save.isVisible() and screen.save.geometry().bottom() <= screen.height()
+    assert screen.quote_box.isVisible()
     assert window.minimumSizeHint().height() <= 720
 
 

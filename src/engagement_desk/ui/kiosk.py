@@ -2,7 +2,9 @@
 
 Full screen, very large text, touch-sized buttons and easy-read words. Each step is one
 screen: Welcome (scan your ticket, or skip) → what the ticket scan means → give your views
-(a top-k ranking or dots, as the event allows) → thank you → back to Welcome by itself.
+(every way the event asks for: a top-k ranking, dots, 100 points, a comment with themes to
+tap; each priority in the programme's easy-read words) → thank you → back to Welcome by
+itself. The journey is ``core.kiosk_flow.KioskFlow``; this window draws it.
 
 Privacy is the point of the design. Answers are anonymous unless the parent, after their own
 ticket checked them in, ticks the box that links them to their booking. Nothing the last
@@ -10,8 +12,11 @@ parent saw or chose survives a reset: every name, outcome, choice and counter is
 a quiet kiosk resets itself after ``idle_seconds``. Only the facilitator's PIN leaves kiosk
 mode; closing the window any other way (Alt+F4, the window manager) is refused.
 
-The window calls services only: the check-in desk for tickets, the voice service for
-answers, the kiosk service for the PIN.
+While the kiosk shows, every other window of the app is hidden (``kiosk_lock``): Alt+Tab
+finds nothing with names on it.
+
+The window calls services only: the check-in desk for tickets, the kiosk's answers service
+(the voice service underneath) for answers, the kiosk service for the PIN.
 """
 
 from __future__ import annotations
@@ -22,27 +27,12 @@ from functools import partial
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import (
-    QEvent,
-    QObject,
-    QPoint,
-    QPointF,
-    QRectF,
-    QRegularExpression,
-    Qt,
-    QTimer,
-    Signal,
-)
+from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
-    QColor,
     QHideEvent,
     QKeyEvent,
     QKeySequence,
-    QMouseEvent,
-    QPainter,
-    QPaintEvent,
-    QPen,
     QRegularExpressionValidator,
     QShortcut,
     QShowEvent,
@@ -50,7 +40,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
-    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -60,7 +49,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
@@ -68,14 +56,38 @@ from PySide6.QtWidgets import (
 )
 
 from engagement_desk.core.checkin import Outcome
+from engagement_desk.core.kiosk_flow import (
+    KIOSK_METHODS,
+    POINTS_STEP,
+    AnswerProblem,
+    Choice,
+    KioskFlow,
+    KioskOptions,
+    Screen,
+)
 from engagement_desk.core.scanning import ScannerSettings
+from engagement_desk.core.scoring import POINTS_TOTAL
 from engagement_desk.services.checkin import CheckInResult, CheckInService
-from engagement_desk.services.errors import UserError, ValidationFailed
-from engagement_desk.services.kiosk import MAX_DIGITS, KioskLocked, KioskService
-from engagement_desk.services.programmes import PriorityInfo
+from engagement_desk.services.errors import UserError
+from engagement_desk.services.kiosk import MAX_DIGITS, KioskAnswers, KioskLocked, KioskService
 from engagement_desk.services.voices import CaptureSettings, VoiceService
 from engagement_desk.ui.checkin_banner import LOOKS
+from engagement_desk.ui.kiosk_comment import CommentScreen
 from engagement_desk.ui.kiosk_lock import StaffWindowsHidden
+from engagement_desk.ui.kiosk_widgets import (
+    INK,
+    BigCheckBox,
+    CountRow,
+    PriorityButton,
+    TapLabel,
+    big_button,
+    big_label,
+    button_row,
+    kiosk_body_points,
+    ordinal,
+    scrolling,
+    style_sheet,
+)
 from engagement_desk.ui.scanner import ScannerCapture
 
 if TYPE_CHECKING:
@@ -84,21 +96,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NO_PIN_MESSAGE = "Set a kiosk PIN first (Settings, or `engagement-desk kiosk set-pin`)."
-KIOSK_METHODS = ("ranking", "dots")  # the ways of giving views a parent can do alone on a screen
 THANKS_SECONDS = 8
 LINK_WORDS = "Link my answers to my booking so the forum can see views by area and age group"
-MIN_BODY_POINTS = 24.0
-BUTTON_HEIGHT = 68  # touch-sized: at least 64 px, with room for large text
-
-# High contrast, after the GOV.UK palette: near-black on white, a dark green action button,
-# a yellow focus with black text (and a black border so it never depends on colour alone).
-INK = "#0b0c0c"
-PAPER = "#ffffff"
-ACTION = "#00703c"
-ACTION_EDGE = "#002d18"
-FOCUS = "#ffdd00"
-WARNING_BG = "#ffdd00"
-MUTED = "#505a5f"
 
 # The check-in service describes a booking that has no person behind it ("An anonymous
 # walk-in", "Someone whose details were erased", "A ticket holder not on the list"). Those
@@ -123,12 +122,24 @@ _OUTCOME_WORDS: dict[Outcome, tuple[str, str]] = {
     Outcome.EVENT_ENDED: ("Check-in for this event has closed.", "Please ask a helper."),
 }
 
-ORDINALS = ("1st", "2nd", "3rd", "4th", "5th", "6th", "7th", "8th", "9th", "10th")
+
+# The ways of giving views, as the "How would you like to tell us?" screen offers them.
+_METHOD_WORDS = {
+    "ranking": "Choose my top ones, in order",
+    "dots": "Share out my dots",
+    "points": f"Share out {POINTS_TOTAL} points",
+    "comments": "Tell you in my own words",
+}
 
 
-def ordinal(place: int) -> str:
-    """'1st' for 1; places past the table are spelled with 'th'."""
-    return ORDINALS[place - 1] if 1 <= place <= len(ORDINALS) else f"{place}th"
+def _options(settings: CaptureSettings) -> KioskOptions:
+    return KioskOptions(
+        methods=settings.methods,
+        priorities=tuple(p.id for p in settings.priorities),
+        ranking_top_k=settings.ranking_top_k,
+        dots_per_person=settings.dots_per_person,
+        themes=settings.themes,
+    )
 
 
 def first_name(full_name: str) -> str:
@@ -145,277 +156,24 @@ def first_name(full_name: str) -> str:
     return words[0] if words else ""
 
 
-class BigCheckBox(QCheckBox):
-    """A checkbox a finger can hit, drawn as a thick box with a thick tick: the ticked
-    state is a shape, not a shade."""
-
-    SIZE = 56
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setFixedSize(self.SIZE + 8, self.SIZE + 8)
-        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-
-    def hitButton(self, pos: QPoint) -> bool:
-        return self.rect().contains(pos)
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        box = QRectF(4, 4, self.SIZE, self.SIZE)
-        painter.setPen(QPen(QColor(INK), 4))
-        painter.setBrush(QColor(FOCUS if self.hasFocus() else PAPER))
-        painter.drawRoundedRect(box, 6, 6)
-        if self.isChecked():
-            tick = QPen(QColor(INK), 8)
-            tick.setCapStyle(Qt.PenCapStyle.RoundCap)
-            tick.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-            painter.setPen(tick)
-            s = self.SIZE
-            painter.drawPolyline(
-                [
-                    QPointF(4 + s * 0.2, 4 + s * 0.52),
-                    QPointF(4 + s * 0.42, 4 + s * 0.74),
-                    QPointF(4 + s * 0.8, 4 + s * 0.28),
-                ]
-            )
-        painter.end()
-
-
-class _TapLabel(QLabel):
-    """Words that toggle the checkbox beside them when tapped."""
-
-    tapped = Signal()
-
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setWordWrap(True)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
-            self.tapped.emit()
-            event.accept()
-            return
-        super().mousePressEvent(event)
-
-
-def kiosk_body_points(app_points: float, screen_height: int) -> float:
-    """The kiosk's body text: about twice the app's text size, never below 24 pt, and no
-    bigger than lets five priorities fit the screen without scrolling (24 pt fills a
-    720-pixel-high screen)."""
-    wanted = app_points * 2.2 if app_points > 0 else MIN_BODY_POINTS
-    fits = MIN_BODY_POINTS * screen_height / 720 if screen_height > 0 else wanted
-    return max(MIN_BODY_POINTS, min(wanted, fits))
-
-
-def _restyle(widget: QWidget) -> None:
-    """Apply a changed dynamic property to the style sheet (the widget and its labels)."""
-    for item in (widget, *widget.findChildren(QWidget)):
-        item.style().unpolish(item)
-        item.style().polish(item)
-    widget.update()
-
-
-def _style_sheet(body: float, title: float, small: float) -> str:
-    return f"""
-#kiosk, #kiosk QStackedWidget, #kiosk QScrollArea, #kiosk QScrollArea > QWidget > QWidget
-    {{ background: {PAPER}; }}
-#kiosk QLabel {{ color: {INK}; font-size: {body:.0f}pt; }}
-#kiosk QLabel[role="title"] {{ font-size: {title:.0f}pt; font-weight: bold; }}
-#kiosk QLabel[role="event"] {{ font-size: {small:.0f}pt; color: {MUTED}; }}
-#kiosk QLabel[role="problem"] {{
-    background: {WARNING_BG}; color: {INK}; font-weight: bold;
-    border: 3px solid {INK}; border-radius: 8px; padding: 10px 16px;
-}}
-#kiosk QLabel[role="symbol"] {{ font-size: {title * 1.6:.0f}pt; font-weight: bold; }}
-#kiosk QPushButton {{
-    font-size: {body:.0f}pt; min-height: {BUTTON_HEIGHT - 18}px; padding: 6px 28px;
-    color: {INK}; background: {PAPER}; border: 3px solid {INK}; border-radius: 12px;
-}}
-#kiosk QPushButton:focus {{ background: {FOCUS}; border: 5px solid {INK}; }}
-#kiosk QPushButton[kind="action"] {{
-    color: {PAPER}; background: {ACTION}; border: 3px solid {ACTION_EDGE}; font-weight: bold;
-}}
-#kiosk QPushButton[kind="action"]:focus {{
-    color: {INK}; background: {FOCUS}; border: 5px solid {INK};
-}}
-#kiosk QPushButton[kind="step"] {{ padding: 4px 12px; font-weight: bold; }}
-#kiosk QPushButton[kind="staff"] {{
-    font-size: {small:.0f}pt; min-height: 36px; padding: 2px 16px; color: {MUTED};
-    border: 2px solid {MUTED}; border-radius: 8px;
-}}
-#kiosk QPushButton[kind="staff"]:focus {{ color: {INK}; background: {FOCUS}; }}
-#kiosk QPushButton:disabled {{ color: {MUTED}; background: #f3f2f1; border-color: #b1b4b6; }}
-#kiosk QPushButton[chosen="true"] {{ background: {INK}; border: 3px solid {INK}; }}
-#kiosk QPushButton[chosen="true"]:focus {{ background: {INK}; border: 6px solid {FOCUS}; }}
-#kiosk QPushButton[chosen="true"] QLabel {{ color: {PAPER}; }}
-#kiosk QLabel[role="badge"] {{
-    font-size: {body:.0f}pt; font-weight: bold; min-width: {body * 4:.0f}px;
-}}
-#kiosk QScrollBar:vertical {{
-    width: 32px; background: #f3f2f1; border: 2px solid {INK}; border-radius: 8px;
-}}
-#kiosk QScrollBar::handle:vertical {{
-    background: {INK}; min-height: 56px; border-radius: 6px; margin: 3px;
-}}
-#kiosk QScrollBar::add-line:vertical, #kiosk QScrollBar::sub-line:vertical {{ height: 0px; }}
-#kiosk QScrollBar::add-page:vertical, #kiosk QScrollBar::sub-page:vertical {{
-    background: none;
-}}
-#kiosk QLineEdit {{
-    font-size: {title:.0f}pt; color: {INK}; background: {PAPER};
-    border: 3px solid {INK}; border-radius: 8px; padding: 6px 12px;
-    min-height: {BUTTON_HEIGHT - 18}px;
-}}
-#kiosk QLineEdit:focus {{ border: 5px solid {INK}; background: #fffbe0; }}
-"""
-
-
-def _label(text: str = "", role: str = "", *, wrap: bool = True) -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(wrap)
-    if role:
-        label.setProperty("role", role)
-    return label
-
-
-def _button(
-    text: str, accessible: str, slot: Callable[[], object], *, kind: str = ""
-) -> QPushButton:
-    button = QPushButton(text)
-    button.setAccessibleName(accessible)
-    # Tab reaches every button; a tap does not leave a yellow focus mark behind for the
-    # next person to puzzle over.
-    button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-    button.setMinimumHeight(BUTTON_HEIGHT)
-    if kind:
-        button.setProperty("kind", kind)
-    button.clicked.connect(slot)
-    return button
-
-
-def _scrolling(content: QWidget, name: str) -> QScrollArea:
-    """Room for the priorities that scrolls only if a programme has more than fit."""
-    area = QScrollArea()
-    area.setObjectName(name)
-    area.setWidget(content)
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    area.setAccessibleName("Priorities")
-    area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    return area
-
-
-def _row(*widgets: QWidget, stretch_first: bool = True) -> QHBoxLayout:
-    row = QHBoxLayout()
-    row.setSpacing(24)
-    if stretch_first:
-        row.addStretch(1)
-    for widget in widgets:
-        row.addWidget(widget)
-    return row
-
-
-class PriorityButton(QPushButton):
-    """A big button for one priority: its place in the parent's ranking shown as '1st'
-    (in words, on a dark button with a tick), and its title wrapped to fit."""
-
-    def __init__(self, priority: PriorityInfo, key: int) -> None:
-        super().__init__()
-        self.priority = priority
-        self.key = key
-        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.setMinimumHeight(BUTTON_HEIGHT + 12)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.badge = _label("", "badge", wrap=False)
-        self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.title = _label(priority.title)
-        for label in (self.badge, self.title):
-            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(16, 8, 20, 8)
-        layout.setSpacing(16)
-        layout.addWidget(self.badge)
-        layout.addWidget(self.title, 1)
-        self.set_place(None)
-
-    def set_place(self, place: int | None) -> None:
-        self.place = place
-        self.setProperty("chosen", place is not None)
-        self.badge.setText("" if place is None else f"✔ {ordinal(place)}")
-        self.badge.setVisible(place is not None)
-        title = self.priority.title
-        self.setAccessibleName(title if place is None else f"{title}: your {ordinal(place)} choice")
-        self.setAccessibleDescription(
-            f"Press {self.key} on the keyboard to choose it." if self.key <= 9 else ""
-        )
-        _restyle(self)
-
-
-class DotsRow(QWidget):
-    """One priority's dots: a title, a minus, the dots shown as symbols and a number, a plus."""
-
-    def __init__(self, priority: PriorityInfo, changed: Callable[[], None]) -> None:
-        super().__init__()
-        self.priority = priority
-        self.dots = 0
-        self._changed = changed
-        self.title = _label(priority.title)
-        self.title.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.minus = _button(
-            "−", f"Take a dot off {priority.title}", lambda: self.add(-1), kind="step"
-        )
-        self.plus = _button(
-            "+", f"Give a dot to {priority.title}", lambda: self.add(1), kind="step"
-        )
-        for button in (self.minus, self.plus):
-            button.setMinimumWidth(BUTTON_HEIGHT + 16)
-        self.count = _label("", wrap=False)
-        self.count.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.count.setMinimumWidth(220)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(16)
-        layout.addWidget(self.title, 1)
-        layout.addWidget(self.minus)
-        layout.addWidget(self.count)
-        layout.addWidget(self.plus)
-        self.show_count()
-
-    def add(self, step: int) -> None:
-        self.dots = max(0, self.dots + step)
-        self.show_count()
-        self._changed()
-
-    def clear(self) -> None:
-        self.dots = 0
-        self.show_count()
-
-    def show_count(self) -> None:
-        self.count.setText(("●" * self.dots + f"  {self.dots}") if self.dots else "0")
-        words = f"{self.dots} dot{'' if self.dots == 1 else 's'}"
-        self.count.setAccessibleName(f"{self.priority.title}: {words}")
-
-
 class KioskWindow(QWidget):
-    """The kiosk: see the module docstring. ``closed`` is emitted once the PIN was accepted
-    and the window has closed."""
+    """The kiosk: see the module docstring. The journey itself (which screen, what the parent
+    chose) lives in ``flow``; this window draws it. ``closed`` is emitted once the PIN was
+    accepted and the window has closed."""
 
     closed = Signal()
     page_shown = Signal(str)  # the name of the screen now showing, for tests and logs
 
-    WELCOME, TICKET, CHOOSE, RANKING, DOTS, THANKS, STAFF = (
-        "welcome",
-        "ticket",
-        "choose",
-        "ranking",
-        "dots",
-        "thanks",
-        "staff",
+    WELCOME, TICKET, CHOOSE, RANKING, DOTS, POINTS, COMMENT, THANKS, STAFF = (
+        Screen.WELCOME,
+        Screen.TICKET,
+        Screen.CHOOSE,
+        Screen.RANKING,
+        Screen.DOTS,
+        Screen.POINTS,
+        Screen.COMMENT,
+        Screen.THANKS,
+        Screen.STAFF,
     )
 
     def __init__(
@@ -444,30 +202,30 @@ class KioskWindow(QWidget):
         self.staff_windows = StaffWindowsHidden(self)
         self._check_in = check_in
         self._voices = voices
+        self._answers = KioskAnswers(voices)
         self._kiosk = kiosk
         self._leave_allowed = False
         self._closed_emitted = False
-        self._pages: dict[str, QWidget] = {}
-        self._before_staff = self.WELCOME
+        self._pages: dict[Screen, QWidget] = {}
         self._settings: CaptureSettings = voices.capture_settings(event_id)
-
-        # What the current parent has done; all of it is forgotten by reset().
-        self._result: CheckInResult | None = None
-        self._ranked: list[PriorityButton] = []
-        self._views_saved = False
+        self.flow = KioskFlow(_options(self._settings))
+        self._result: CheckInResult | None = None  # the last scan, for its words
 
         body = kiosk_body_points(QApplication.font().pointSizeF(), self._screen_height())
         self.body_points = body
-        self.setStyleSheet(_style_sheet(body, body * 1.5, max(14.0, body * 0.6)))
+        self.setStyleSheet(style_sheet(body, body * 1.5, max(14.0, body * 0.6)))
 
-        self.event_label = _label(self._settings.event_title, "event", wrap=False)
-        self.staff_button = _button(
+        self.event_label = big_label(self._settings.event_title, "event", wrap=False)
+        self.staff_button = big_button(
             "Staff", "Staff: leave kiosk mode (needs the PIN)", self.open_staff, kind="staff"
         )
         top = QHBoxLayout()
         top.addWidget(self.event_label, 1)
         top.addWidget(self.staff_button)
 
+        self.comment_screen = CommentScreen(
+            lambda: self._save("comments"), self.reset, self._toggle_theme
+        )
         self.stack = QStackedWidget()
         for name, build in (
             (self.WELCOME, self._build_welcome),
@@ -475,13 +233,16 @@ class KioskWindow(QWidget):
             (self.CHOOSE, self._build_choose),
             (self.RANKING, self._build_ranking),
             (self.DOTS, self._build_dots),
+            (self.POINTS, self._build_points),
+            (self.COMMENT, None),
             (self.THANKS, self._build_thanks),
             (self.STAFF, self._build_staff),
         ):
-            page = QWidget()
+            page = self.comment_screen if build is None else QWidget()
             page.setObjectName(f"kiosk-{name}")
             page.setAccessibleName(name.capitalize())
-            build(page)
+            if build is not None:
+                build(page)
             self._pages[name] = page
             self.stack.addWidget(page)
 
@@ -529,19 +290,19 @@ class KioskWindow(QWidget):
 
     def _page_layout(self, page: QWidget, title: str) -> tuple[QVBoxLayout, QLabel]:
         layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 4, 0, 0)
-        layout.setSpacing(12)
-        heading = _label(title, "title")
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        heading = big_label(title, "title")
         heading.setAccessibleName(title)
         layout.addWidget(heading)
         return layout, heading
 
     def _build_welcome(self, page: QWidget) -> None:
         layout, _ = self._page_layout(page, "Welcome!")
-        self.welcome_text = _label("Scan your ticket here.")
-        self.welcome_hint = _label("Hold the code on your ticket under the scanner.")
-        self.skip_text = _label("No ticket? You can still tell us what matters to you.")
-        self.skip_button = _button(
+        self.welcome_text = big_label("Scan your ticket here.")
+        self.welcome_hint = big_label("Hold the code on your ticket under the scanner.")
+        self.skip_text = big_label("No ticket? You can still tell us what matters to you.")
+        self.skip_button = big_button(
             "Skip – I don't have a ticket",
             "Skip: I don't have a ticket",
             self.skip_ticket,
@@ -551,17 +312,17 @@ class KioskWindow(QWidget):
         layout.addWidget(self.welcome_hint)
         layout.addStretch(1)
         layout.addWidget(self.skip_text)
-        layout.addLayout(_row(self.skip_button))
+        layout.addLayout(button_row(self.skip_button))
 
     def _build_ticket(self, page: QWidget) -> None:
         layout, _ = self._page_layout(page, "Your ticket")
         self.outcome_frame = QFrame()
         self.outcome_frame.setObjectName("kioskOutcome")
-        self.outcome_symbol = _label("", "symbol", wrap=False)
+        self.outcome_symbol = big_label("", "symbol", wrap=False)
         self.outcome_symbol.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.outcome_symbol.setMinimumWidth(140)
-        self.outcome_headline = _label("", "title")
-        self.outcome_detail = _label("")
+        self.outcome_headline = big_label("", "title")
+        self.outcome_detail = big_label("")
         words = QVBoxLayout()
         words.addWidget(self.outcome_headline)
         words.addWidget(self.outcome_detail)
@@ -573,9 +334,9 @@ class KioskWindow(QWidget):
         # toggles it too (a big target for a finger).
         self.link_box = BigCheckBox()
         self.link_box.setAccessibleName(LINK_WORDS)
-        self.link_words = _TapLabel(LINK_WORDS)
+        self.link_words = TapLabel(LINK_WORDS)
         self.link_words.tapped.connect(self.link_box.toggle)
-        self.link_note = _label("")
+        self.link_note = big_label("")
         link_row = QHBoxLayout()
         link_row.setSpacing(20)
         link_row.addWidget(self.link_box, 0, Qt.AlignmentFlag.AlignTop)
@@ -585,46 +346,53 @@ class KioskWindow(QWidget):
         panel.setContentsMargins(0, 0, 0, 0)
         panel.addLayout(link_row)
         panel.addWidget(self.link_note)
-        self.link_box.toggled.connect(self._show_link_note)
-        self.views_button = _button(
+        self.link_box.toggled.connect(self._link_toggled)
+        self.views_button = big_button(
             "Give my views", "Give my views", self.go_to_views, kind="action"
         )
-        self.ticket_done_button = _button("Finish", "Finish", self.finish)
+        self.ticket_done_button = big_button("Finish", "Finish", self.finish)
         layout.addWidget(self.outcome_frame)
         layout.addWidget(self.link_panel)
         layout.addStretch(1)
-        layout.addLayout(_row(self.ticket_done_button, self.views_button))
+        layout.addLayout(button_row(self.ticket_done_button, self.views_button))
 
     def _build_choose(self, page: QWidget) -> None:
         layout, _ = self._page_layout(page, "How would you like to tell us?")
-        self.choose_privacy = _label("")
-        self.choose_ranking = _button("", "", lambda: self.show_views("ranking"), kind="action")
-        self.choose_dots = _button("", "", lambda: self.show_views("dots"), kind="action")
-        self.choose_back = _button("Start again", "Start again", self.reset)
+        self.choose_privacy = big_label("")
+        self.choose_buttons: dict[str, QPushButton] = {}
+        for method in KIOSK_METHODS:
+            words = _METHOD_WORDS[method]
+            button = big_button(words, words, partial(self.show_views, method), kind="action")
+            self.choose_buttons[method] = button
+        self.choose_ranking = self.choose_buttons["ranking"]
+        self.choose_dots = self.choose_buttons["dots"]
+        self.choose_points = self.choose_buttons["points"]
+        self.choose_comment = self.choose_buttons["comments"]
+        self.choose_back = big_button("Start again", "Start again", self.reset)
         layout.addWidget(self.choose_privacy)
-        for button in (self.choose_ranking, self.choose_dots):
+        for button in self.choose_buttons.values():
             layout.addWidget(button)
         layout.addStretch(1)
-        layout.addLayout(_row(self.choose_back))
+        layout.addLayout(button_row(self.choose_back))
 
     def _build_ranking(self, page: QWidget) -> None:
         layout, self.ranking_title = self._page_layout(page, "Which matter most to you?")
-        self.ranking_text = _label("")
-        self.ranking_privacy = _label("")
+        self.ranking_text = big_label("")
+        self.ranking_privacy = big_label("")
         grid_holder = QWidget()
         self.ranking_grid = QGridLayout(grid_holder)
         self.ranking_grid.setContentsMargins(0, 0, 0, 0)
-        self.ranking_grid.setSpacing(12)
+        self.ranking_grid.setSpacing(6)
         self.priority_buttons: list[PriorityButton] = []
-        self.ranking_status = _label("")
-        self.ranking_problem = _label("", "problem")
-        self.undo_button = _button("Undo last", "Undo last choice", self.undo_last)
-        self.ranking_again = _button("Start again", "Start again", self.reset)
-        self.ranking_save = _button(
+        self.ranking_status = big_label("")
+        self.ranking_problem = big_label("", "problem")
+        self.undo_button = big_button("Undo last", "Undo last choice", self.undo_last)
+        self.ranking_again = big_button("Start again", "Start again", self.reset)
+        self.ranking_save = big_button(
             "Save my answers", "Save my answers", self.save_ranking, kind="action"
         )
         layout.addWidget(self.ranking_text)
-        layout.addWidget(_scrolling(grid_holder, "ranking-priorities"), 1)
+        layout.addWidget(scrolling(grid_holder, "ranking-priorities"), 1)
         layout.addWidget(self.ranking_status)
         layout.addWidget(self.ranking_problem)
         layout.addWidget(self.ranking_privacy)
@@ -636,48 +404,77 @@ class KioskWindow(QWidget):
         buttons.addWidget(self.ranking_save)
         layout.addLayout(buttons)
 
-    def _build_dots(self, page: QWidget) -> None:
+    def _build_counts(
+        self, page: QWidget, name: str, save: Callable[[], None]
+    ) -> tuple[QLabel, QVBoxLayout, QLabel, QLabel, QLabel, QPushButton, QPushButton]:
+        """The dots and the points screens: a line of instructions, a row per priority,
+        what is left, and the buttons."""
         layout, _ = self._page_layout(page, "Which matter most to you?")
-        self.dots_text = _label("")
+        text = big_label("")
         rows_holder = QWidget()
-        self.dots_rows_layout = QVBoxLayout(rows_holder)
-        self.dots_rows_layout.setContentsMargins(0, 0, 0, 0)
-        self.dots_rows_layout.setSpacing(6)
-        self.dots_rows: list[DotsRow] = []
-        self.dots_left = _label("")
-        self.dots_problem = _label("", "problem")
-        self.dots_privacy = _label("")
-        self.dots_again = _button("Start again", "Start again", self.reset)
-        self.dots_save = _button(
-            "Save my answers", "Save my answers", self.save_dots, kind="action"
-        )
-        layout.addWidget(self.dots_text)
-        layout.addWidget(_scrolling(rows_holder, "dots-priorities"), 1)
-        layout.addWidget(self.dots_problem)
-        layout.addWidget(self.dots_privacy)
+        rows = QVBoxLayout(rows_holder)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.setSpacing(6)
+        left = big_label("")
+        problem = big_label("", "problem")
+        privacy = big_label("")
+        again = big_button("Start again", "Start again", self.reset)
+        save_button = big_button("Save my answers", "Save my answers", save, kind="action")
+        layout.addWidget(text)
+        layout.addWidget(scrolling(rows_holder, f"{name}-priorities"), 1)
+        layout.addWidget(problem)
+        layout.addWidget(privacy)
         buttons = QHBoxLayout()
         buttons.setSpacing(24)
-        buttons.addWidget(self.dots_again)
+        buttons.addWidget(again)
         buttons.addStretch(1)
-        buttons.addWidget(self.dots_left)
+        buttons.addWidget(left)
         buttons.addSpacing(24)
-        buttons.addWidget(self.dots_save)
+        buttons.addWidget(save_button)
         layout.addLayout(buttons)
+        return text, rows, left, problem, privacy, again, save_button
+
+    def _build_dots(self, page: QWidget) -> None:
+        (
+            self.dots_text,
+            self.dots_rows_layout,
+            self.dots_left,
+            self.dots_problem,
+            self.dots_privacy,
+            self.dots_again,
+            self.dots_save,
+        ) = self._build_counts(page, "dots", self.save_dots)
+        self.dots_rows: list[CountRow] = []
+
+    def _build_points(self, page: QWidget) -> None:
+        (
+            self.points_text,
+            self.points_rows_layout,
+            self.points_left,
+            self.points_problem,
+            self.points_privacy,
+            self.points_again,
+            self.points_save,
+        ) = self._build_counts(page, "points", self.save_points)
+        self.points_rows: list[CountRow] = []
 
     def _build_thanks(self, page: QWidget) -> None:
         layout, self.thanks_title = self._page_layout(page, "Thank you!")
         self.thanks_title.setText("✔  Thank you!")
-        self.thanks_text = _label("")
-        self.thanks_next = _label("This screen will start again in a few seconds.")
-        self.thanks_button = _button("Done", "Done: start again for the next person", self.reset)
+        self.thanks_text = big_label("")
+        self.thanks_next = big_label("This screen will start again in a few seconds.")
+        self.thanks_more = big_button(
+            "Tell you something else", "Tell you something else", self.give_more, kind="action"
+        )
+        self.thanks_button = big_button("Done", "Done: start again for the next person", self.reset)
         layout.addWidget(self.thanks_text)
         layout.addWidget(self.thanks_next)
         layout.addStretch(1)
-        layout.addLayout(_row(self.thanks_button))
+        layout.addLayout(button_row(self.thanks_more, self.thanks_button))
 
     def _build_staff(self, page: QWidget) -> None:
         layout, _ = self._page_layout(page, "Staff only")
-        text = _label("Type the PIN to leave kiosk mode.")
+        text = big_label("Type the PIN to leave kiosk mode.")
         self.pin_field = QLineEdit()
         self.pin_field.setEchoMode(QLineEdit.EchoMode.Password)
         self.pin_field.setMaxLength(MAX_DIGITS)
@@ -687,23 +484,23 @@ class KioskWindow(QWidget):
         self.pin_field.setAccessibleName("Kiosk PIN")
         self.pin_field.setFixedWidth(420)
         self.pin_field.returnPressed.connect(self.submit_typed_pin)
-        self.pin_message = _label("", "problem")
+        self.pin_message = big_label("", "problem")
         pad = QGridLayout()
         pad.setSpacing(12)
         self.pin_keys: dict[str, QPushButton] = {}
         keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "Delete", "0"]
         for index, key in enumerate(keys):
             if key == "Delete":
-                button = _button(
+                button = big_button(
                     "⌫ Delete", "Delete the last digit", self.pin_field.backspace, kind="step"
                 )
             else:
-                button = _button(key, key, partial(self.pin_field.insert, key), kind="step")
+                button = big_button(key, key, partial(self.pin_field.insert, key), kind="step")
             button.setFixedWidth(210)
             self.pin_keys[key] = button
             pad.addWidget(button, index // 3, index % 3)
-        self.pin_cancel = _button("Cancel", "Cancel: back to the kiosk", self.cancel_staff)
-        self.pin_ok = _button(
+        self.pin_cancel = big_button("Cancel", "Cancel: back to the kiosk", self.cancel_staff)
+        self.pin_ok = big_button(
             "Leave kiosk mode", "Leave kiosk mode", self.submit_typed_pin, kind="action"
         )
         left_side = QWidget()
@@ -722,35 +519,38 @@ class KioskWindow(QWidget):
         body.addWidget(left_side, 1)
         body.addLayout(pad, 0)
         layout.addLayout(body, 1)
-        layout.addLayout(_row(self.pin_cancel, self.pin_ok))
+        layout.addLayout(button_row(self.pin_cancel, self.pin_ok))
 
     # ---- moving between screens ------------------------------------------------------
 
     @property
     def current_page(self) -> str:
-        widget = self.stack.currentWidget()
-        return next(name for name, page in self._pages.items() if page is widget)
+        return str(self.flow.screen)
 
-    def _show(self, name: str) -> None:
+    def _show(self) -> None:
+        """Show the flow's screen and run the timers it asks for."""
+        name = self.flow.screen
         self.stack.setCurrentWidget(self._pages[name])
-        if name == self.WELCOME:
-            self.idle_timer.stop()
-        else:
+        if self.flow.idle_timer_runs:
             self.idle_timer.start()
-        if name == self.THANKS:
+        else:
+            self.idle_timer.stop()
+        if self.flow.thanks_timer_runs:
             self.thanks_timer.start()
         else:
             self.thanks_timer.stop()
         self.setFocus(Qt.FocusReason.OtherFocusReason)
         if name == self.STAFF:
             self.pin_field.setFocus(Qt.FocusReason.OtherFocusReason)
-        self.page_shown.emit(name)
+        elif name == self.COMMENT:
+            self.comment_screen.text.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.page_shown.emit(str(name))
 
     def reset(self) -> None:
         """Back to Welcome with nothing of the last parent left anywhere on screen."""
+        self._settings = self._fresh_settings()
+        self.flow.reset(_options(self._settings))
         self._result = None
-        self._views_saved = False
-        self._ranked = []
         self.outcome_symbol.clear()
         self.outcome_headline.clear()
         self.outcome_detail.clear()
@@ -765,6 +565,7 @@ class KioskWindow(QWidget):
             self.choose_privacy,
             self.ranking_privacy,
             self.dots_privacy,
+            self.points_privacy,
             self.ranking_status,
         ):
             words.clear()
@@ -772,22 +573,21 @@ class KioskWindow(QWidget):
         self.pin_message.clear()
         self.pin_message.hide()
         self.lockout_timer.stop()
-        self._settings = self._fresh_settings()
         self.event_label.setText(self._settings.event_title)
         self._fill_priorities()
-        for button in self.priority_buttons:
-            button.set_place(None)
-        for row in self.dots_rows:
-            row.clear()
-        for problem in (self.ranking_problem, self.dots_problem):
+        self.comment_screen.set_themes(self._settings.themes)
+        self.comment_screen.clear()
+        for problem in (self.ranking_problem, self.dots_problem, self.points_problem):
             problem.clear()
             problem.hide()
         self._update_ranking()
         self._update_dots()
+        self._update_points()
         methods = self.methods
         self.skip_button.setVisible(bool(methods))
         self.skip_text.setVisible(bool(methods))
-        self._show(self.WELCOME)
+        self._set_tab_order()
+        self._show()
 
     def _fresh_settings(self) -> CaptureSettings:
         """The event's settings as they are now (the facilitator may have changed them);
@@ -800,33 +600,33 @@ class KioskWindow(QWidget):
 
     @property
     def methods(self) -> tuple[str, ...]:
-        """The ways of giving views the event allows that a parent can do at the kiosk."""
-        if not self._settings.priorities:
-            return ()
-        return tuple(m for m in KIOSK_METHODS if self._settings.allows(m))
+        """The ways of giving views the event asks for that the kiosk offers."""
+        return self.flow.offered
 
     def _fill_priorities(self) -> None:
-        wanted = [(p.id, p.title) for p in self._settings.priorities]
-        if wanted == [(b.priority.id, b.priority.title) for b in self.priority_buttons]:
+        priorities = self._settings.priorities
+        if list(priorities) == [b.priority for b in self.priority_buttons]:
             return
-        for widget in [*self.priority_buttons, *self.dots_rows]:
+        for widget in [*self.priority_buttons, *self.dots_rows, *self.points_rows]:
             widget.hide()
             widget.setParent(None)
             widget.deleteLater()
         self.priority_buttons = []
         self.dots_rows = []
-        count = len(self._settings.priorities)
-        columns = 2 if count > 3 else 1
-        for index, priority in enumerate(self._settings.priorities):
+        self.points_rows = []
+        columns = 2 if len(priorities) > 3 else 1
+        for index, priority in enumerate(priorities):
             button = PriorityButton(priority, index + 1)
             button.clicked.connect(lambda _=False, b=button: self.choose(b))
             # Across, then down: the reading order, the Tab order and the keys agree.
             self.ranking_grid.addWidget(button, index // columns, index % columns)
             self.priority_buttons.append(button)
-            row = DotsRow(priority, self._update_dots)
+            row = CountRow(priority, self._step_dots)
             self.dots_rows_layout.addWidget(row)
             self.dots_rows.append(row)
-        self._set_tab_order()
+            points = CountRow(priority, self._step_points, unit="point", per_tap=POINTS_STEP)
+            self.points_rows_layout.addWidget(points)
+            self.points_rows.append(points)
 
     def _set_tab_order(self) -> None:
         """Tab goes through each screen as it reads: top to bottom, left to right, with
@@ -836,8 +636,7 @@ class KioskWindow(QWidget):
             self.link_box,
             self.ticket_done_button,
             self.views_button,
-            self.choose_ranking,
-            self.choose_dots,
+            *self.choose_buttons.values(),
             self.choose_back,
             *self.priority_buttons,
             self.ranking_again,
@@ -846,7 +645,12 @@ class KioskWindow(QWidget):
         ]
         for row in self.dots_rows:
             chain += [row.minus, row.plus]
-        chain += [self.dots_again, self.dots_save, self.thanks_button, self.pin_field]
+        chain += [self.dots_again, self.dots_save]
+        for row in self.points_rows:
+            chain += [row.minus, row.plus]
+        chain += [self.points_again, self.points_save]
+        chain += self.comment_screen.tab_chain()
+        chain += [self.thanks_more, self.thanks_button, self.pin_field]
         chain += [self.pin_keys[k] for k in "1234567890"]
         chain += [self.pin_keys["Delete"], self.pin_cancel, self.pin_ok, self.staff_button]
         for before, after in pairwise(chain):
@@ -858,10 +662,9 @@ class KioskWindow(QWidget):
         """A code from the USB scanner. Taken on Welcome, on the ticket screen (a second try)
         and on Thank you (the next parent); ignored while someone is giving views or the
         facilitator is at the PIN."""
-        page = self.current_page
-        if page not in (self.WELCOME, self.TICKET, self.THANKS):
+        if not self.flow.takes_scans():
             return None
-        if page == self.THANKS:
+        if self.flow.screen == self.THANKS:
             self.reset()
         try:
             result = self._check_in.scan(self.event_id, code, "kiosk")
@@ -873,6 +676,7 @@ class KioskWindow(QWidget):
 
     def show_ticket(self, result: CheckInResult) -> None:
         self._result = result
+        self.flow.scanned(result.outcome, result.registration_id)
         self.link_box.setChecked(False)
         look = LOOKS[result.outcome]
         headline, detail = _OUTCOME_WORDS[result.outcome]
@@ -894,21 +698,15 @@ class KioskWindow(QWidget):
         )
         self.outcome_frame.setAccessibleName("Ticket result")
         self.outcome_frame.setAccessibleDescription(f"{headline} {detail}")
-        self.link_panel.setVisible(self._can_link())
+        self.link_panel.setVisible(self.flow.can_link)
         self._show_link_note(False)
         self.views_button.setVisible(bool(self.methods))
         self.ticket_done_button.setText("Finish" if self.methods else "Done")
-        self._show(self.TICKET)
+        self._show()
 
-    def _can_link(self) -> bool:
-        """Linking is offered only to the person whose own ticket just checked them in."""
-        result = self._result
-        return (
-            result is not None
-            and result.outcome is Outcome.ADMITTED
-            and result.registration_id is not None
-            and bool(self.methods)
-        )
+    def _link_toggled(self, linked: bool) -> None:
+        self.flow.link_wanted = linked
+        self._show_link_note(linked)
 
     def _show_link_note(self, linked: bool) -> None:
         self.link_note.setText(
@@ -920,16 +718,15 @@ class KioskWindow(QWidget):
     @property
     def linked_registration(self) -> str | None:
         """The registration the answers will be linked to; None for anonymous answers."""
-        if self._can_link() and self.link_box.isChecked():
-            assert self._result is not None
-            return self._result.registration_id
-        return None
+        return self.flow.linked_registration
 
     def skip_ticket(self) -> None:
         self._result = None
-        self.go_to_views()
+        self.flow.skip_ticket()
+        self._prepare_views()
 
     def finish(self) -> None:
+        self.flow.finish()
         self._show_thanks()
 
     # ---- giving views ----------------------------------------------------------------
@@ -940,50 +737,70 @@ class KioskWindow(QWidget):
         return "Your answers are anonymous. We do not ask your name."
 
     def go_to_views(self) -> None:
-        methods = self.methods
-        if not methods:
+        self.flow.go_to_views()
+        self._prepare_views()
+
+    def give_more(self) -> None:
+        """From Thank you: another way of giving views (a comment after a ranking)."""
+        self.comment_screen.clear()
+        for problem in (self.ranking_problem, self.dots_problem, self.points_problem):
+            problem.hide()
+        self.flow.give_more()
+        self._update_ranking()
+        self._update_dots()
+        self._update_points()
+        self._prepare_views()
+
+    def _prepare_views(self) -> None:
+        """Fill in the screen the flow moved to, then show it."""
+        screen = self.flow.screen
+        if screen == self.THANKS:
             self._show_thanks()
-        elif len(methods) == 1:
-            self.show_views(methods[0])
-        else:
-            top = self._settings.ranking_top_k
-            dots = self._settings.dots_per_person
-            self.choose_ranking.setText(f"Choose my top {top}, in order")
-            self.choose_ranking.setAccessibleName(f"Choose my top {top}, in order")
-            self.choose_dots.setText(f"Share out my {dots} dots")
-            self.choose_dots.setAccessibleName(f"Share out my {dots} dots")
+            return
+        if screen == self.CHOOSE:
+            words = dict(_METHOD_WORDS)
+            words["ranking"] = f"Choose my top {self.flow.options.ranking_limit}, in order"
+            words["dots"] = f"Share out my {self._settings.dots_per_person} dots"
+            left = self.flow.still_to_give
+            for method, button in self.choose_buttons.items():
+                button.setText(words[method])
+                button.setAccessibleName(words[method])
+                button.setVisible(method in left)
             self.choose_privacy.setText(self._privacy_words())
-            self._show(self.CHOOSE)
+        for privacy in (
+            self.ranking_privacy,
+            self.dots_privacy,
+            self.points_privacy,
+            self.comment_screen.privacy,
+        ):
+            privacy.setText(self._privacy_words())
+        self._update_ranking()
+        self._update_dots()
+        self._update_points()
+        self._show()
 
     def show_views(self, method: str) -> None:
-        if method == "ranking":
-            self.ranking_privacy.setText(self._privacy_words())
-            self._update_ranking()
-            self._show(self.RANKING)
-        else:
-            self.dots_privacy.setText(self._privacy_words())
-            self._update_dots()
-            self._show(self.DOTS)
+        self.flow.show_method(method)
+        self._prepare_views()
 
     @property
     def ranking_limit(self) -> int:
-        return max(1, min(self._settings.ranking_top_k, len(self.priority_buttons)))
+        return self.flow.options.ranking_limit
 
     def choose(self, button: PriorityButton) -> None:
         self._clear_problem(self.ranking_problem)
-        if button.place is not None:
+        choice = self.flow.choose(button.priority.id)
+        if choice is Choice.ALREADY_CHOSEN and button.place is not None:
             self.ranking_status.setText(
                 f"You chose this as your {ordinal(button.place)}. Tap “Undo last” to change."
             )
             return
-        if len(self._ranked) >= self.ranking_limit:
+        if choice is Choice.FULL:
             self.ranking_status.setText(
                 f"You have chosen {self.ranking_limit}. Tap “Undo last” to change, "
                 "or “Save my answers”."
             )
             return
-        self._ranked.append(button)
-        button.set_place(len(self._ranked))
         self._update_ranking()
 
     def choose_number(self, number: int) -> None:
@@ -993,11 +810,14 @@ class KioskWindow(QWidget):
 
     def undo_last(self) -> None:
         self._clear_problem(self.ranking_problem)
-        if self._ranked:
-            self._ranked.pop().set_place(None)
+        self.flow.undo_last()
         self._update_ranking()
 
     def _update_ranking(self) -> None:
+        for button in self.priority_buttons:
+            place = self.flow.place_of(button.priority.id)
+            if place != button.place:
+                button.set_place(place)
         top = self.ranking_limit
         if top == 1:
             self.ranking_title.setText("Which matters most to you?")
@@ -1005,7 +825,7 @@ class KioskWindow(QWidget):
         else:
             self.ranking_title.setText("Which matter most to you?")
             self.ranking_text.setText(f"Tap your top {top}. Tap the most important first.")
-        chosen = len(self._ranked)
+        chosen = len(self.flow.ranked)
         if chosen == 0:
             self.ranking_status.setText("")
         elif chosen < top:
@@ -1020,11 +840,25 @@ class KioskWindow(QWidget):
 
     @property
     def dots_placed(self) -> int:
-        return sum(row.dots for row in self.dots_rows)
+        return sum(self.flow.dots.values())
+
+    def _step_dots(self, row: CountRow, taps: int) -> None:
+        step = 1 if taps > 0 else -1
+        for _ in range(abs(taps)):
+            if not self.flow.add_dot(row.priority.id, step):
+                break
+        self._update_dots()
+
+    def _step_points(self, row: CountRow, taps: int) -> None:
+        step = POINTS_STEP if taps > 0 else -POINTS_STEP
+        for _ in range(abs(taps)):
+            if not self.flow.add_points(row.priority.id, step):
+                break
+        self._update_points()
 
     def _update_dots(self) -> None:
         allowed = self.dots_allowed
-        left = allowed - self.dots_placed
+        left = self.flow.dots_left
         self.dots_text.setText(
             f"You have {allowed} dot{'' if allowed == 1 else 's'}. Tap + to give a dot. "
             "Give more than one if it matters a lot."
@@ -1032,63 +866,92 @@ class KioskWindow(QWidget):
         self.dots_left.setText(f"Dots left: {left}" + ("  " + "○" * left if left else " ✔"))
         self.dots_left.setAccessibleName(f"Dots left: {left}")
         for row in self.dots_rows:
+            row.show_count(self.flow.dots.get(row.priority.id, 0))
             row.plus.setEnabled(left > 0)
             row.minus.setEnabled(row.dots > 0)
-        if self.dots_placed:
+        if self.flow.dots:
             self._clear_problem(self.dots_problem)
 
+    def _update_points(self) -> None:
+        left = self.flow.points_left
+        self.points_text.setText(
+            f"Share out {POINTS_TOTAL} points. Each tap on + gives {POINTS_STEP}. "
+            "Give more to what matters most."
+        )
+        self.points_left.setText(f"Points left: {left}" + ("" if left else " ✔"))
+        self.points_left.setAccessibleName(f"Points left: {left}")
+        for row in self.points_rows:
+            row.show_count(self.flow.points.get(row.priority.id, 0))
+            row.plus.setEnabled(left > 0)
+            row.minus.setEnabled(row.dots > 0)
+        if not left:
+            self._clear_problem(self.points_problem)
+
+    def _toggle_theme(self, theme: str) -> bool:
+        return self.flow.toggle_theme(theme)
+
     def save_ranking(self) -> None:
-        ranked = [b.priority.id for b in self._ranked]
-        self._save("ranking", self.ranking_problem, self._voices.record_ranking, ranked)
+        self._save("ranking")
 
     def save_dots(self) -> None:
-        allocations = {row.priority.id: row.dots for row in self.dots_rows if row.dots}
-        self._save("dots", self.dots_problem, self._voices.record_dots, allocations)
+        self._save("dots")
 
-    def _save(
-        self,
-        method: str,
-        problem_label: QLabel,
-        record: Callable[..., str],
-        answers: object,
-    ) -> None:
-        linked = self.linked_registration
-        try:
-            record(self.event_id, answers, registration_id=linked, source="kiosk")
-        except ValidationFailed as refused:
-            if linked is not None and any(p.field == "registration" for p in refused.problems):
-                # Their booking has answers already: say so, and let them save anonymously.
-                self.link_box.setChecked(False)
-                for privacy in (self.ranking_privacy, self.dots_privacy):
-                    privacy.setText(self._privacy_words())
-                self._show_problem(
-                    problem_label,
-                    "Your booking already has answers like these. "
-                    "Tap “Save my answers” again to save these without your booking.",
-                )
-            else:
-                self._show_problem(problem_label, self._easy_words(method, refused))
-            return
-        except UserError:
-            log.warning("kiosk could not save %s", method, exc_info=True)
-            self._show_problem(
-                problem_label, "Sorry, your answers could not be saved. Please ask a helper."
-            )
-            return
-        self._views_saved = True
-        self._show_thanks()
+    def save_points(self) -> None:
+        self._save("points")
 
-    def _easy_words(self, method: str, refused: ValidationFailed) -> str:
-        """The service's reasons in easy-read words for a parent (its own words are for
-        facilitators, and go to the log)."""
-        if method == "ranking" and not self._ranked:
-            return "Please tap at least one to choose it."
-        if method == "dots" and not self.dots_placed:
-            return "Please give at least one dot. Tap + to give a dot."
-        if method == "dots" and self.dots_placed > self.dots_allowed:
-            return f"You can give {self.dots_allowed} dots. Tap − to take some off."
-        log.warning("kiosk answers refused: %s", refused)
-        return "Sorry, your answers could not be saved. Please ask a helper."
+    def save_comment(self) -> None:
+        self._save("comments")
+
+    def _problem_label(self, method: str) -> QLabel:
+        return {
+            "ranking": self.ranking_problem,
+            "dots": self.dots_problem,
+            "points": self.points_problem,
+            "comments": self.comment_screen.problem,
+        }[method]
+
+    def _save(self, method: str) -> None:
+        if method == "comments":
+            self.flow.comment = self.comment_screen.text.toPlainText()
+            self.flow.quote = self.comment_screen.quote_box.isChecked()
+        problem = self._answers.save(self.event_id, self.flow, method)
+        if problem is None:
+            self.flow.saved_answers(method)
+            self._show_thanks()
+            return
+        self.flow.refused(problem)
+        if problem is AnswerProblem.ALREADY_ANSWERED:
+            # Their booking has answers already: say so, and let them save anonymously.
+            self.link_box.setChecked(False)
+            for privacy in (
+                self.ranking_privacy,
+                self.dots_privacy,
+                self.points_privacy,
+                self.comment_screen.privacy,
+            ):
+                privacy.setText(self._privacy_words())
+        self._show_problem(self._problem_label(method), self._easy_words(problem))
+
+    def _easy_words(self, problem: AnswerProblem) -> str:
+        """Why the answers were not saved, in easy-read words for a parent."""
+        words = {
+            AnswerProblem.NOTHING_CHOSEN: "Please tap at least one to choose it.",
+            AnswerProblem.NO_DOTS: "Please give at least one dot. Tap + to give a dot.",
+            AnswerProblem.TOO_MANY_DOTS: (
+                f"You can give {self.dots_allowed} dots. Tap − to take some off."
+            ),
+            AnswerProblem.POINTS_NOT_ALL_GIVEN: (
+                f"Please share out all {POINTS_TOTAL} points. "
+                f"You have {self.flow.points_left} left."
+            ),
+            AnswerProblem.EMPTY_COMMENT: "Please type what you would like to tell us.",
+            AnswerProblem.COMMENT_TOO_LONG: "That is a lot of words! Please make it shorter.",
+            AnswerProblem.ALREADY_ANSWERED: (
+                "Your booking already has answers like these. "
+                "Tap “Save my answers” again to save these without your booking."
+            ),
+        }
+        return words.get(problem, "Sorry, your answers could not be saved. Please ask a helper.")
 
     def _show_problem(self, label: QLabel, words: str) -> None:
         label.setText(f"⚠ {words}")
@@ -1102,28 +965,36 @@ class KioskWindow(QWidget):
 
     def _show_thanks(self) -> None:
         result = self._result
-        if self._views_saved:
+        if self.flow.saved:
             self.thanks_text.setText("Your views have been saved.")
         elif result is not None and result.outcome.admits:
             self.thanks_text.setText("Enjoy the event.")
         else:
             self.thanks_text.setText("If you need anything, please ask a helper.")
-        self._show(self.THANKS)
+        more = self.flow.still_to_give if self.flow.saved else ()
+        if more == ("comments",):
+            words = "Add a comment in my own words"
+        else:
+            words = "Tell you something else"
+        self.thanks_more.setText(words)
+        self.thanks_more.setAccessibleName(words)
+        self.thanks_more.setVisible(bool(more))
+        self._show()
 
     # ---- leaving kiosk mode ----------------------------------------------------------
 
     def open_staff(self) -> None:
-        if self.current_page != self.STAFF:
-            self._before_staff = self.current_page
+        self.flow.open_staff()
         self.pin_field.clear()
-        self._show(self.STAFF)
+        self._show()
         self._show_lockout()
 
     def cancel_staff(self) -> None:
         self.pin_field.clear()
         self.pin_message.hide()
         self.lockout_timer.stop()
-        self._show(self._before_staff)
+        self.flow.cancel_staff()
+        self._show()
 
     def submit_typed_pin(self) -> None:
         self.submit_pin(self.pin_field.text())
@@ -1148,6 +1019,7 @@ class KioskWindow(QWidget):
             )
             return False
         self._leave_allowed = True
+        self.flow.pin_accepted()
         log.info("kiosk mode left with the facilitator's PIN")
         self.close()
         return True
