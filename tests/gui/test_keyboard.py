@@ -330,3 +330,63 @@ def test_arriving_at_a_page_puts_the_focus_on_its_main_control(
             qtbot.waitUntil(lambda page=page: page.isAncestorOf(QApplication.focusWidget()))  # type: ignore[misc]
         else:
             qtbot.waitUntil(lambda control=control: QApplication.focusWidget() is control)  # type: ignore[misc]
+
+
+# ---- seeing where the focus is -----------------------------------------------------
+
+
+def test_the_focused_control_has_a_thick_two_colour_outline(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from engagement_desk.ui.focus import INNER, OUTER, WIDTH
+
+    window.show_page(PAGES.index("People"))
+    search = window.people_page.search
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is search)
+    ring = window.focus_indicator.ring
+    assert ring is not None
+    qtbot.waitUntil(ring.isVisible)
+    assert ring.geometry() == search.geometry().adjusted(-WIDTH, -WIDTH, WIDTH, WIDTH)
+    # On screen: two lines of at least 2 px each, dark outside and yellow inside.
+    image = window.grab().toImage()
+    middle = search.mapTo(window, search.rect().center())
+    top = search.mapTo(window, search.rect().topLeft()).y()
+    column = [image.pixelColor(middle.x(), top - WIDTH + n).name() for n in range(WIDTH)]
+    assert column == [OUTER.name()] * (WIDTH // 2) + [INNER.name()] * (WIDTH // 2)
+
+    # It follows the focus, into dialogs too.
+    window.show_page(PAGES.index("Settings"))
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.settings_page.text_size)
+    ring = window.focus_indicator.ring
+    assert ring is not None and ring.parentWidget() is window.settings_page.text_size.parentWidget()
+
+
+def test_high_contrast_applies_at_once_and_is_remembered(
+    qtbot: QtBot, desk: Desk, prompter: ScriptedPrompter, tmp_path: Path
+) -> None:
+    from PySide6.QtGui import QPalette
+
+    from engagement_desk.services.preferences import Preferences
+    from engagement_desk.ui.theme import apply_contrast
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    prefs = Preferences()
+    window = MainWindow(desk, prompter=prompter, preferences=prefs)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    saved = tmp_path / "preferences.json"
+    window.preferences_changed.connect(lambda: prefs.save(saved))
+    try:
+        window.settings_page.high_contrast.setChecked(True)
+        assert app.palette().color(QPalette.ColorRole.Window).name() == "#000000"
+        assert app.palette().color(QPalette.ColorRole.WindowText).name() == "#ffffff"
+        table = window.events_page.table
+        qtbot.waitUntil(lambda: table.palette().color(QPalette.ColorRole.Base).name() == "#000000")
+        assert Preferences.load(saved).high_contrast is True
+        window.settings_page.high_contrast.setChecked(False)
+        assert app.palette().color(QPalette.ColorRole.Window).name() != "#000000"
+        assert Preferences.load(saved).high_contrast is False
+    finally:
+        apply_contrast(app, False)

@@ -100,4 +100,4 @@ class FocusIndicator(QObject):
 
 def _in_popup(widget: QWidget) -> bool:
     """A combo box's open list and other popups show their own current item."""
-    return bool(widget.window().windowFlags() & Qt.WindowType.Popup)
+    return widget.window().windowType() == Qt.WindowType.Popup
