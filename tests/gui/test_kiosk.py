@@ -867,3 +867,23 @@ def test_staff_edit_the_easy_read_words_from_the_voices_page(qtbot: QtBot, desk:
     words = [p.easy_read for p in desk.programmes.current().priorities]
     assert words[0] == "Good schools near home."
     assert words[3] == "Neighbours help each other early."
+
+
+def test_the_comment_screen_works_from_the_keyboard(
+    qtbot: QtBot, desk: Desk, open_kiosk: OpenKiosk
+) -> None:
+    event_id = make_event(desk, ("comments",))
+    window = open_kiosk(event_id)
+    click(qtbot, window.skip_button)
+    screen = window.comment_screen
+    qtbot.waitUntil(screen.text.hasFocus)
+    qtbot.keyClick(screen.text, Qt.Key.Key_Tab)  # Tab leaves the box for the themes
+    first = screen.theme_buttons[0]
+    qtbot.waitUntil(first.hasFocus)
+    qtbot.keyPress(first, Qt.Key.Key_Space)
+    qtbot.wait(100)  # held a moment, as a finger does (the scanner watch tells them apart)
+    qtbot.keyRelease(first, Qt.Key.Key_Space)
+    qtbot.waitUntil(first.isChecked)
+    assert window.flow.themes == [first.theme]
+    for button in [*screen.theme_buttons, screen.quote_box, screen.again, screen.save]:
+        assert button.accessibleName(), button
