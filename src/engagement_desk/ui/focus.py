@@ -67,6 +67,8 @@ class FocusIndicator(QObject):
             if ring is not None:
                 ring.hide()
             return
+        if not parent.rect().contains(_around(new)):
+            parent = new  # no room around it (a list filling its tab): drawn inside its edge
         if ring is None:
             ring = self._ring = FocusRing(parent)
         elif ring.parentWidget() is not parent:
@@ -82,8 +84,8 @@ class FocusIndicator(QObject):
         if not target.isVisible():
             ring.hide()
             return
-        area = QRect(target.geometry()).adjusted(-WIDTH, -WIDTH, WIDTH, WIDTH)
-        ring.setGeometry(area)
+        inside = ring.parentWidget() is target
+        ring.setGeometry(target.rect() if inside else _around(target))
         ring.raise_()
         ring.show()
 
@@ -96,6 +98,11 @@ class FocusIndicator(QObject):
         ):
             self._place()
         return False
+
+
+def _around(widget: QWidget) -> QRect:
+    """Where the ring goes around ``widget``, in its parent's coordinates."""
+    return QRect(widget.geometry()).adjusted(-WIDTH, -WIDTH, WIDTH, WIDTH)
 
 
 def _in_popup(widget: QWidget) -> bool:
