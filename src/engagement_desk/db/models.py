@@ -240,6 +240,10 @@ class Person(Base):
     # Folded name and email ('zoe' finds Zoë), kept in step by _keep_search_text; bulk inserts
     # set it themselves. Matched with LIKE on SQLite and PostgreSQL alike.
     search_text: Mapped[str] = mapped_column(String(600), default="", server_default="", index=True)
+    # When each detail was last changed and on which device, so edits made on venue laptops
+    # merge field by field (services/packs.py): {field: {"at": ISO time, "by": device id,
+    # "was": the "at" it replaced, or null}}. Details never changed have no entry.
+    field_changes: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
 
     registrations: Mapped[list[Registration]] = relationship(back_populates="person")
 
