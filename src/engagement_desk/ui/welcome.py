@@ -28,7 +28,8 @@ STEPS = (
     "<b>Create the event</b>: <i>New event…</i> at the bottom of this page.",
     "<b>Import the people</b> who booked: People page, <i>Import a form export…</i>",
     "<b>Send their tickets</b>: People page, <i>Tickets PDF…</i> (each has a QR code).",
-    "<b>Make a venue pack</b> for each laptop at the door, so check-in works offline.",
+    "<b>Make a venue pack</b> for each laptop at the door (Laptops page), so check-in "
+    "works offline.",
 )
 
 
