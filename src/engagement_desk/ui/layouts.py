@@ -199,7 +199,7 @@ class ContentScroll(QScrollArea):
     """A page's content, scrolling up and down when the window is too short for it.
 
     It is never narrower than its content needs, so nothing scrolls sideways; and it asks
-    for only a few lines of height, so the page's buttons outside it always have room."""
+    for only two lines of height, so the page's buttons outside it always have room."""
 
     def __init__(self, content: QLayout, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -224,7 +224,7 @@ class ContentScroll(QScrollArea):
             return super().minimumSizeHint()
         line = self.fontMetrics().height()
         width = content.minimumSizeHint().width() + self._bar_width()
-        return QSize(width, min(content.minimumSizeHint().height(), 3 * line))
+        return QSize(width, min(content.minimumSizeHint().height(), 2 * line))
 
     def sizeHint(self) -> QSize:
         content = self.widget()

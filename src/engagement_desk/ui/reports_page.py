@@ -38,7 +38,7 @@ from engagement_desk.ui.actions_model import ActionsModel
 from engagement_desk.ui.current_event import CurrentEvent
 from engagement_desk.ui.feedback import FeedbackBar
 from engagement_desk.ui.forms import explain
-from engagement_desk.ui.layouts import compact_combo
+from engagement_desk.ui.layouts import ContentScroll, compact_combo
 from engagement_desk.ui.pdf_preview import PdfPreview, print_pdf, render_pages
 from engagement_desk.ui.problems import ProblemBanner
 from engagement_desk.ui.progress import ProgressPanel
@@ -121,10 +121,12 @@ class ActionsPanel(QWidget):
         for button in (self.add_button, self.update_button, self.delete_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        content = QVBoxLayout()  # scrolls with large text on a small screen; buttons stay
+        content.addWidget(self.table, 1)
+        content.addWidget(self.problems)
+        content.addLayout(form)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.problems)
-        layout.addLayout(form)
+        layout.addWidget(ContentScroll(content), 1)
         layout.addLayout(buttons)
         self.refresh()
 

@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -261,12 +260,13 @@ class VoicesPage(QWidget):
         self.top_k = QSpinBox()
         self.top_k.setRange(1, 5)
         self.top_k.setAccessibleName("How many priorities each person ranks")
-        numbers = QWidget()
-        form = QFormLayout(numbers)
-        form.setContentsMargins(0, 0, 0, 0)
-        form.addRow("Dots each:", self.dots)
-        form.addRow("Rank top:", self.top_k)
-        settings_row.addWidget(numbers)
+        for text, spin in (("Dots each:", self.dots), ("Rank top:", self.top_k)):
+            number = QWidget()  # a label and its box stay together when the row wraps
+            pair = QHBoxLayout(number)
+            pair.setContentsMargins(0, 0, 0, 0)
+            pair.addWidget(QLabel(text))
+            pair.addWidget(spin)
+            settings_row.addWidget(number)
         self.settings_button = QPushButton("Save settin&gs")
         self.settings_button.clicked.connect(self.save_settings)
         settings_row.addWidget(self.settings_button)
