@@ -188,6 +188,18 @@ def test_ranking_scores_match_the_hand_computed_borda_count(
     for ranking, who in zip(rankings, people, strict=False):
         desk.voices.record_ranking(code, ranking, registration_id=who.registration_id)
 
+    # Six rankings: every place count is 1 to 4, and each score would give them away (23 is
+    # only 5 x 3 + 4 x 2), so the scores are withheld and only the hidden counts are shown.
+    guarded = desk.summaries.event_summary(code).method("ranking")
+    assert guarded is not None and guarded.shown
+    assert all(s.total is None and s.mean is None and s.place is None for s in guarded.scores)
+    assert guarded.order == ()
+    assert guarded.reading.startswith("The scores are not shown")
+    assert {c.text for s in guarded.scores for c in s.positions} == {"fewer than 5", "0"}
+
+    # The arithmetic itself, with nothing to hide (a threshold of 1).
+    with desk.db.transaction() as s:
+        s.execute(update(Programme).values(suppression_threshold=1))
     result = desk.summaries.event_summary(code).method("ranking")
     assert result is not None and result.shown
     scores = {s.title: s for s in result.scores}
@@ -200,16 +212,16 @@ def test_ranking_scores_match_the_hand_computed_borda_count(
     assert [s.place for s in result.scores] == [2, 4, 1, 5, 3]
     assert result.order[0] == ("Earlier help and prevention",)
     assert result.responses == Cell(6, "6", False)
-    # First places 3, 2, 1 of 6: all fewer than 5, and never quoted in the reading.
     assert [c.text for c in scores["Earlier help and prevention"].positions] == [
-        "fewer than 5",
-        "fewer than 5",
+        "3",
+        "2",
         "0",
         "0",
         "0",
     ]
     assert result.reading == (
-        "Earlier help and prevention had the highest overall score (mean 3.8 out of 5)."
+        "Earlier help and prevention had the highest overall score (mean 3.8 out of 5). "
+        "Earlier help and prevention was ranked first most often (3 of 6 people)."
     )
 
     # All six are linked to BL9 parents of 5-10 year olds: one group of six, described.
@@ -232,9 +244,11 @@ def test_the_reading_quotes_only_shown_numbers(desk: Desk) -> None:
 
     result = desk.summaries.event_summary(code).method("ranking")
     assert result is not None
+    # Earlier help: 6 firsts and 4 seconds score 46, and 46 - 4 x 4 = 30 = 5 x 6 is the only
+    # way to make it, so its score would give the 4 away: no score is shown, nor quoted.
     assert result.reading == (
-        "Earlier help and prevention had the highest overall score (mean 4.6 out of 5). "
-        "Earlier help and prevention was ranked first most often (6 of 10 people)."
+        "The scores are not shown: with the counts below, they would reveal small numbers. "
+        "How many people put each priority in each place is shown below."
     )
 
 
@@ -255,7 +269,8 @@ def test_the_reading_says_nothing_of_first_places_when_one_is_hidden_by_secondar
     assert firsts["Live, learn and grow up locally"] == "fewer than 5"
     assert firsts["Earlier help and prevention"] == NOT_SHOWN
     assert result.reading == (
-        "Earlier help and prevention had the highest overall score (mean 4.6 out of 5)."
+        "The scores are not shown: with the counts below, they would reveal small numbers. "
+        "How many people put each priority in each place is shown below."
     )
 
 
@@ -275,12 +290,14 @@ def test_dots_with_a_paper_wall_and_points_withheld_for_too_few_people(
     dots = summary.method("dots")
     assert dots is not None and dots.shown
     assert [s.total for s in dots.scores] == [3, 0, 10, 0, 12]
-    assert dots.tally_dots == 15
+    # 25 - 15 = 10 desk dots at 5 each would say 2 people placed dots: the wall's count is
+    # withheld while fewer than 5 people placed dots at the desk.
+    assert dots.tally_dots is None
     assert dots.responses.text == "fewer than 5"
     assert [s.share for s in dots.scores] == ["12%", "0%", "40%", "0%", "48%"]
     assert dots.reading == (
         "Invest where need is greatest received the most dots (12 of 25 dots, 48%, including "
-        "15 counted off the paper dot wall)."
+        "dots counted off the paper dot wall)."
     )
     points = summary.method("points")
     assert points is not None
@@ -436,8 +453,8 @@ def test_an_event_with_a_single_attendee_shows_nothing_about_them(desk: Desk) ->
     assert summary.attendance.checked_in.text == "fewer than 5"
     assert summary.attendance.registered.text == "fewer than 5"
     assert summary.attendance.checked_in_percent is None
-    area = {r.label: r.count.text for r in summary.profile[0].rows}
-    assert area == {"M45": "fewer than 5", "not given": "0"}
+    # Fewer than 5 people described: no breakdown is shown (its rows would bound the total).
+    assert all(b.withheld for b in summary.profile)
     ranking = summary.method("ranking")
     assert ranking is not None and not ranking.shown
     dumped = json.dumps(summary.to_dict())

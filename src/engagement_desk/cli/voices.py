@@ -136,8 +136,18 @@ def _method_lines(method: MethodResult) -> list[str]:
     lines = [f"{method.label} ({method.responses.text} responses)"]
     if method.tally_dots:
         lines[0] = lines[0][:-1] + f", plus {method.tally_dots:,} dots from the paper wall)"
+    elif method.tally_dots is None:
+        lines[0] = lines[0][:-1] + ", plus dots from the paper wall)"
     lines.append(f"  {method.reading}")
-    for score in sorted(method.scores, key=lambda s: (s.place, s.position)):
+    for score in sorted(
+        method.scores, key=lambda s: (s.place or len(method.scores) + 1, s.position)
+    ):
+        if score.total is None:
+            places = ", ".join(c.text for c in score.positions[:3])
+            detail = "score not shown: would reveal a small number"
+            detail += f"; 1st/2nd/3rd: {places}" if places else ""
+            lines.append(f"  -. {score.title}: {detail}")
+            continue
         if method.method == "ranking":
             places = ", ".join(c.text for c in score.positions[:3])
             detail = f"Borda {score.total:,}, mean {score.mean or 0:.1f}; 1st/2nd/3rd: {places}"

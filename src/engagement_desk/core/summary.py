@@ -22,6 +22,8 @@ from engagement_desk.core.scoring import NOT_SHOWN, Cell
 METHOD_LABELS = {"dots": "Dot voting", "ranking": "Ranking", "points": "100 points"}
 
 NOT_GIVEN = "not given"
+WITHHELD = "not shown: would reveal a small number"
+"""What a report prints in place of a score, mean, share or tally that is withheld."""
 
 
 def to_plain(value: Any) -> Any:
@@ -95,19 +97,26 @@ class ProfileBreakdown:
 class PriorityScore:
     """One priority's score by one method.
 
-    ``total``: dots, Borda points or points. ``mean``: Borda mean (out of the number of
-    priorities) or mean points per person; None for dots. ``share``: of all dots or points.
-    ``positions``: for rankings, how many people put it 1st, 2nd, ... (suppressed).
+    ``total``: dots, Borda points or points; None when withheld because, with the counts
+    printed beside it, it would reveal a small number (then ``mean`` and ``place`` are None
+    too). ``mean``: Borda mean (out of the number of priorities) or mean points per person;
+    None for dots. ``share``: of all dots or points. ``place``: among the priorities whose
+    scores are shown. ``positions``: for rankings, how many people put it 1st, 2nd, ...
+    (suppressed).
     """
 
     priority_id: str
     position: int
     title: str
-    total: int
+    total: int | None
     mean: float | None
     share: str | None
-    place: int
+    place: int | None
     positions: tuple[Cell, ...]
+
+    @property
+    def withheld(self) -> bool:
+        return self.total is None
 
 
 @dataclass(frozen=True)
@@ -135,7 +144,9 @@ class MethodResult:
     method: str
     label: str
     responses: Cell  # people who responded this way (paper-wall dots are not people)
-    tally_dots: int  # dots method only: counted off a paper dot wall
+    # Dots method only: counted off a paper dot wall; None when withheld (fewer than N people
+    # placed dots at the desk, and the wall's count would reveal how many).
+    tally_dots: int | None
     linked_responses: Cell
     shown: bool  # False when too few people responded to show scores
     scores: tuple[PriorityScore, ...]  # in the programme's order
@@ -316,16 +327,32 @@ def ranking_reading(
     scores: Sequence[PriorityScore], responses: Cell, order: Sequence[Sequence[str]]
 ) -> str:
     """From published numbers only: the highest Borda score and the most first places."""
+    if scores and not order and all(s.withheld for s in scores):
+        return (
+            "The scores are not shown: with the counts below, they would reveal small "
+            "numbers. How many people put each priority in each place is shown below."
+        )
     if not scores or responses.value is None or not order:
         return ""
     n = len(scores)
     top = list(order[0])
     best = next(s for s in scores if s.title == top[0])
     mean = _mean(best.mean or 0.0)
+    withheld = [s.title for s in scores if s.withheld]
+    among = "Of the priorities whose scores are shown, " if withheld else ""
     if len(top) == 1:
-        first = f"{top[0]} had the highest overall score (mean {mean} out of {n})."
+        first = f"{among}{top[0]} had the highest overall score (mean {mean} out of {n})."
     else:
-        first = f"{join_titles(top)} shared the highest overall score (mean {mean} out of {n})."
+        first = (
+            f"{among}{join_titles(top)} shared the highest overall score (mean {mean} out of {n})."
+        )
+    if withheld:
+        first = first[0].upper() + first[1:]
+        were = "was" if len(withheld) == 1 else "were"
+        first += (
+            f" The scores of {join_titles(withheld)} {were} not shown, as they would reveal a "
+            "small number."
+        )
     firsts = [(s, s.positions[0]) for s in scores if s.positions]
     if any(cell.text == NOT_SHOWN for _, cell in firsts):
         return first  # a count hidden as 'not shown' might be the largest: say no more
@@ -342,14 +369,16 @@ def ranking_reading(
     return f"{first} {second}"
 
 
-def dots_reading(scores: Sequence[PriorityScore], tally_dots: int) -> str:
-    total = sum(s.total for s in scores)
+def dots_reading(scores: Sequence[PriorityScore], tally_dots: int | None) -> str:
+    total = sum(s.total or 0 for s in scores)
     if total == 0:
         return nobody_reading("dots")
-    most = max(s.total for s in scores)
+    most = max(s.total or 0 for s in scores)
     leaders = [s for s in scores if s.total == most]
     share = leaders[0].share or ""
     paper = f", including {tally_dots:,} counted off the paper dot wall" if tally_dots else ""
+    if tally_dots is None:
+        paper = ", including dots counted off the paper dot wall"
     if len(leaders) == 1:
         return (
             f"{leaders[0].title} received the most dots ({most:,} of {total:,} dots, "
@@ -364,7 +393,7 @@ def dots_reading(scores: Sequence[PriorityScore], tally_dots: int) -> str:
 def points_reading(scores: Sequence[PriorityScore], responses: Cell) -> str:
     if responses.value is None or not scores:
         return ""
-    most = max(s.total for s in scores)
+    most = max(s.total or 0 for s in scores)
     leaders = [s for s in scores if s.total == most]
     mean = f"{round(leaders[0].mean or 0.0)}"
     if len(leaders) == 1:

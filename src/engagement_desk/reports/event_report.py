@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from engagement_desk.core.summary import (
     NOT_GIVEN,
+    WITHHELD,
     EventSummary,
     GroupBreakdown,
     MethodResult,
@@ -235,8 +236,13 @@ def _method(method: MethodResult) -> list[Block]:
     blocks.append(Text(f"{who}: {method.responses.text}."))
     if method.method == "dots" and method.tally_dots:
         blocks.append(Text(f"Dots counted off the paper dot wall: {method.tally_dots:,}."))
-    if method.shown and method.scores:
+    elif method.method == "dots" and method.tally_dots is None:
+        blocks.append(Text(f"Dots counted off the paper dot wall: {WITHHELD}."))
+    if method.shown and any(not s.withheld for s in method.scores):
         blocks.append(_chart(method))
+    withheld = [s.title for s in method.scores if s.withheld]
+    if method.shown and withheld:
+        blocks.append(Text(f"Score of {join_titles(withheld)}: {WITHHELD}."))
     if method.reading:
         blocks.append(Text(method.reading, "reading"))
     if method.shown and method.method == "ranking":
@@ -251,12 +257,13 @@ def _chart(method: MethodResult) -> BarChart:
     count = len(method.scores)
     bars = tuple(
         Bar(
-            place=ordinal(score.place),
+            place=ordinal(score.place or 0),
             label=score.title,
-            value=float(score.total),
+            value=float(score.total or 0),
             text=_score_text(method.method, score, count),
         )
         for score in method.scores
+        if score.place is not None and score.total is not None
     )
     described = {
         "dots": ("dots", "Each bar's length is the number of dots the priority received.", "Dots"),
@@ -280,6 +287,8 @@ def _chart(method: MethodResult) -> BarChart:
 
 
 def _score_text(method: str, score: PriorityScore, priorities: int) -> str:
+    if score.total is None:
+        return WITHHELD
     if method == "dots":
         text = f"{score.total:,} dots"
         return f"{text} ({score.share})" if score.share else text

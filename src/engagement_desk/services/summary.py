@@ -49,6 +49,7 @@ from engagement_desk.core.people import (
     fold,
 )
 from engagement_desk.core.scoring import (
+    NOT_SHOWN,
     Breakdown,
     Cell,
     Unprotectable,
@@ -89,6 +90,8 @@ from engagement_desk.core.summary import (
     trend_reading,
     withheld_reading,
 )
+from engagement_desk.core.suppression import NOT_SHOWN as HIDDEN_TO_PROTECT
+from engagement_desk.core.suppression import SMALL, protect_overlapping, protect_ranking
 from engagement_desk.db.database import Database
 from engagement_desk.db.models import (
     Action,
@@ -176,6 +179,7 @@ class _MethodData:
     sums: dict[str, int] | None = None  # dots or points per priority
     positions: dict[str, dict[int, int]] | None = None  # ranking: place counts per priority
     tally_dots: int = 0
+    top_k: int = 0  # ranking: the most places one person may rank (0: every priority)
 
 
 class SummaryService:
@@ -229,7 +233,7 @@ class SummaryService:
                 methods=methods,
                 comments=count_cell(comments or 0, threshold),
                 themes=_theme_rows(theme_counts, threshold),
-                quotes=_quotes(s, event.id),
+                quotes=_quotes_to_print(_quotes(s, event.id), comments or 0, threshold),
                 questions=_questions(s, event.id),
                 actions=_actions(s, programme.id),
                 notes=_notes(threshold),
@@ -522,14 +526,20 @@ def _profile_breakdowns(
             if dimension in additive:
                 result[dimension] = _additive(rows, total, threshold, published)
             else:
-                result[dimension] = Breakdown(
-                    {k: count_cell(v, threshold) for k, v in rows.items()},
-                    count_cell(total, threshold),
-                )
+                shown_total = published or count_cell(total, threshold)
+                result[dimension] = _overlapping(rows, total, shown_total, threshold)
         return result
 
     known = checked_in[1] if checked_in[0] == total else None
     breakdowns = build(known)
+    if is_small_total(total, threshold):
+        # Fewer than N people described: every row would be 'fewer than N', and how many rows
+        # have someone in them bounds the hidden total from below, so no row is shown.
+        total_cell = known or count_cell(total, threshold)
+        breakdowns = {
+            d: Breakdown(dict.fromkeys(b.cells, Cell.not_shown()), total_cell, withheld=True)
+            for d, b in breakdowns.items()
+        }
     # One total for all of them: if any needs it hidden, it is hidden everywhere.
     if known is None and any(
         breakdowns[d].total.suppressed and not is_small_total(total, threshold) for d in additive
@@ -560,6 +570,30 @@ def _profile_breakdowns(
             )
         )
     return tuple(result), total_cell
+
+
+def _overlapping(rows: Mapping[str, int], total: int, published: Cell, threshold: int) -> Breakdown:
+    """Areas of need: a person may be in several rows, or in 'not given' alone; see
+    :func:`~engagement_desk.core.suppression.protect_overlapping`."""
+    if published.value is not None:
+        total_range = (published.value, published.value)
+    elif published.text == NOT_SHOWN:
+        total_range = (threshold, max(total, threshold))
+    else:
+        total_range = (1, max(threshold - 1, 1))
+    labels = protect_overlapping(rows, NOT_GIVEN, total, total_range, threshold)
+    if labels is None:
+        return Breakdown(dict.fromkeys(rows, Cell.not_shown()), published, withheld=True)
+    cells = {}
+    for key, count in rows.items():
+        label = labels.get(key)
+        if label == SMALL:
+            cells[key] = Cell.fewer_than(threshold)
+        elif label == HIDDEN_TO_PROTECT:
+            cells[key] = Cell.not_shown()
+        else:
+            cells[key] = Cell.shown(count)
+    return Breakdown(cells, published)
 
 
 def is_small_total(total: int, threshold: int) -> bool:
@@ -612,6 +646,11 @@ def _method_data(s: Session, event_ids: Sequence[str]) -> dict[str, dict[str, _M
     )
     for event_id, method, count in s.execute(counted):
         slot(event_id, ResponseMethod(method).value).responses = int(count)
+    for event_id, top_k in s.execute(
+        select(Event.id, Event.ranking_top_k).where(Event.id.in_(event_ids))
+    ):
+        if "ranking" in data.get(event_id, {}):
+            data[event_id]["ranking"].top_k = int(top_k or 0)
     # One pass over the scores for every method (each pass costs a lookup per score):
     # how many gave each value to each priority. Dots and points add up value x count.
     values = (
@@ -652,10 +691,26 @@ def _method_data(s: Session, event_ids: Sequence[str]) -> dict[str, dict[str, _M
 
 def _shown(method: str, data: _MethodData, threshold: int) -> bool:
     """Scores are shown once at least ``threshold`` people answered; dots counted off a
-    paper wall come from a crowd, so they are shown whatever the count."""
+    paper wall come from a crowd, so they are shown whatever the count, as long as there are
+    enough dots that the number of people at the desk stays hidden (see :func:`_wall_dots`)."""
     if method == "dots" and data.tally_dots > 0:
-        return True
+        return not _desk_is_small(data, threshold) or sum((data.sums or {}).values()) >= 3
     return data.responses >= threshold and data.responses > 0
+
+
+def _desk_is_small(data: _MethodData, threshold: int) -> bool:
+    return 0 < data.responses < threshold
+
+
+def _wall_dots(data: _MethodData, threshold: int) -> int | None:
+    """The paper wall's dots as published. When 1 to N-1 people placed dots at the desk, the
+    wall's count is withheld: all dots minus the wall's are the desk's dots, and those
+    divided by the dots each person has would give the number of people away. With the wall
+    withheld, the desk's dots can be anything from 1 to all dots but one, which leaves at
+    least two possible numbers of people once there are 3 dots or more."""
+    if data.tally_dots and _desk_is_small(data, threshold):
+        return None
+    return data.tally_dots
 
 
 def _scores(
@@ -670,26 +725,42 @@ def _scores(
             if pid in by_id
         }
         borda = borda_from_positions(valid, ids, data.responses)
-        groups = ordered(borda)
-        placed = places(groups)
-        first_cells = _first_places(
-            {pid: borda[pid].positions[0] for pid in ids}, responses, threshold
+        guard = protect_ranking(
+            [list(borda[pid].positions) for pid in ids],
+            data.responses,
+            threshold,
+            data.top_k or len(ids),
         )
+        shown = [pid for i, pid in enumerate(ids) if i not in guard.withheld_scores]
+        if len(shown) < len(ids):
+            # A withheld score might be the highest: a chart of the rest would put the wrong
+            # priority first, so no score is shown (fewer numbers never pin anything).
+            shown = []
+        groups = ordered({pid: borda[pid] for pid in shown})
+        placed = places(groups)
+
+        def cell(row: int, place: int, count: int) -> Cell:
+            label = guard.hidden.get((row, place))
+            if label == SMALL:
+                return Cell.fewer_than(threshold)
+            if label == HIDDEN_TO_PROTECT:
+                return Cell.not_shown()
+            return Cell.shown(count)
+
         scores = [
             PriorityScore(
                 priority_id=pid,
                 position=by_id[pid].position,
                 title=by_id[pid].title,
-                total=borda[pid].total,
-                mean=round(borda[pid].mean, 2),
+                total=borda[pid].total if pid in placed else None,
+                mean=round(borda[pid].mean, 2) if pid in placed else None,
                 share=None,
-                place=placed[pid],
-                positions=(
-                    first_cells[pid],
-                    *(count_cell(c, threshold) for c in borda[pid].positions[1:]),
-                ),
+                place=placed.get(pid),
+                positions=()
+                if guard.withheld_all
+                else tuple(cell(i, k, c) for k, c in enumerate(borda[pid].positions)),
             )
-            for pid in ids
+            for i, pid in enumerate(ids)
         ]
         return scores, groups
     sums = {pid: (data.sums or {}).get(pid, 0) for pid in ids}
@@ -714,26 +785,6 @@ def _scores(
     return scores, groups
 
 
-def _first_places(first: Mapping[str, int], responses: Cell, threshold: int) -> dict[str, Cell]:
-    """How many put each priority first. These add up to the number of rankings, which is
-    shown, so they are protected as a sum; in the rare case that cannot be done, every
-    non-zero count is hidden."""
-    if responses.value is None:
-        return {pid: count_cell(c, threshold) for pid, c in first.items()}
-    key = "\0rankings"
-    values = {**first, key: responses.value}
-    try:
-        cells = protect(
-            values,
-            [[*((pid, 1) for pid in first), (key, -1)]],
-            threshold,
-            published={key: responses},
-        )
-    except Unprotectable:
-        return {pid: Cell.shown(0) if c == 0 else Cell.not_shown() for pid, c in first.items()}
-    return {pid: cells[pid] for pid in first}
-
-
 def _method_result(
     method: str,
     data: _MethodData,
@@ -751,7 +802,7 @@ def _method_result(
             method=method,
             label=METHOD_LABELS[method],
             responses=responses,
-            tally_dots=data.tally_dots,
+            tally_dots=_wall_dots(data, threshold),
             linked_responses=linked_cell,
             shown=False,
             scores=(),
@@ -763,14 +814,14 @@ def _method_result(
     if method == "ranking":
         reading = ranking_reading(scores, responses, [[titles[p] for p in g] for g in groups])
     elif method == "dots":
-        reading = dots_reading(scores, data.tally_dots)
+        reading = dots_reading(scores, _wall_dots(data, threshold))
     else:
         reading = points_reading(scores, responses)
     return MethodResult(
         method=method,
         label=METHOD_LABELS[method],
         responses=responses,
-        tally_dots=data.tally_dots,
+        tally_dots=_wall_dots(data, threshold),
         linked_responses=linked_cell,
         shown=True,
         scores=tuple(scores),
@@ -854,6 +905,8 @@ def _by_group(
 ) -> tuple[GroupBreakdown, ...]:
     """Each group's top priority, for groups of at least ``threshold`` people. The groups
     add up to the linked responses, already shown as ``linked_cell``."""
+    if is_small_total(linked.total, threshold):
+        return ()  # every group is too small to describe, and their rows would bound the total
     ids = [p.id for p in priorities]
     titles = {p.id: p.title for p in priorities}
     result = []
@@ -862,10 +915,14 @@ def _by_group(
         labels = [g for g in _labels(dimension, groups) if groups.get(g, (0, {}))[0] > 0]
         counts = {g: groups[g][0] for g in labels}
         if dimension == "need_areas":
-            cells = {g: count_cell(c, threshold) for g, c in counts.items()}
-            total = linked_cell
+            needs = _overlapping(counts, linked.total, linked_cell, threshold)
+            if needs.withheld:
+                continue
+            cells, total = needs.cells, linked_cell
         else:
             breakdown = _additive(counts, linked.total, threshold, linked_cell)
+            if breakdown.withheld:
+                continue  # too few people to show these groups at all
             cells, total = breakdown.cells, breakdown.total
         rows = []
         for label in labels:
@@ -903,6 +960,8 @@ def _trends(
             responses = count_cell(found.responses, threshold)
             scores, _ = _scores(method, found, priorities, threshold, responses)
             for score in scores:
+                if score.place is None:
+                    continue  # withheld: it would reveal a small number
                 if method == "ranking":
                     text = f"mean {score.mean or 0:.1f} out of {n}"
                 elif method == "points":
@@ -995,6 +1054,14 @@ def _themes_across(s: Session, event_ids: Sequence[str], threshold: int) -> tupl
         rows.append(ThemeAcross(theme, total, events))
     rows.sort(key=lambda r: (r.comments.suppressed, -(r.comments.value or 0), fold(r.theme)))
     return tuple(rows)
+
+
+def _quotes_to_print(quotes: tuple[Quote, ...], comments: int, threshold: int) -> tuple[Quote, ...]:
+    """When the number of comments is hidden ("fewer than N"), N-1 quotes would show that
+    there were exactly N-1 comments; one fewer quote keeps it hidden."""
+    if 0 < comments < threshold and len(quotes) >= threshold - 1:
+        return quotes[: max(threshold - 2, 0)]
+    return quotes
 
 
 def _quotes(s: Session, event_id: str) -> tuple[Quote, ...]:
