@@ -4,6 +4,7 @@ with each person's own ticket; the outbox when the server is away; the crash rul
 from __future__ import annotations
 
 import io
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
@@ -27,6 +28,7 @@ from engagement_desk.core.messages import MessageKind, MessageStyle, Template
 from engagement_desk.core.people import PersonDraft
 from engagement_desk.core.qr import decode_qr
 from engagement_desk.db.models import OutboxMessage, OutboxStatus, Registration
+from engagement_desk.services import outbox as outbox_module
 from engagement_desk.services.errors import UserError
 from engagement_desk.services.mail import MailService, MailSettings, Security
 from engagement_desk.services.outbox import OutboxService
@@ -491,3 +493,38 @@ def test_settings_are_checked_and_nothing_is_saved_when_wrong(desk: Desk) -> Non
     assert desk.mail.settings() is None
     with pytest.raises(UserError, match="Email is not set up"):
         desk.mail.send_outbox()
+
+
+def test_two_senders_at_once_send_each_message_once(
+    desk: Desk,
+    event_id: str,
+    server: tuple[int, object],
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another window and the command line sending together: each row is claimed once
+    (one row per claim here, so the two really take turns)."""
+    monkeypatch.setattr(outbox_module, "CLAIM_BATCH", 1)
+    _port, inbox = server
+    queued = desk.mail.queue_tickets(event_id).queued
+    desk.mail.send_outbox()
+    queued = desk.mail.queue_tickets(event_id, everyone=True).queued
+    inbox.received.clear()  # type: ignore[attr-defined]
+    senders = [
+        MailService(
+            desk.db, desk.events, desk.schedule, desk.tickets, OutboxService(desk.db, clock), clock
+        )
+        for _ in range(2)
+    ]
+    reports: list[int] = []
+    threads = [
+        threading.Thread(target=lambda m=m: reports.append(m.send_outbox().sent)) for m in senders
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert queued == 3 and sum(reports) == 3
+    counts = Counter(inbox.message_ids())  # type: ignore[attr-defined]
+    assert len(counts) == 3 and set(counts.values()) == {1}

@@ -358,6 +358,8 @@ class _EventParts:
     other_events: str = ""
     changes: str = ""
     people: dict[str, _Person] = field(default_factory=dict)
+    settings: MailSettings | None = None
+    templates: dict[tuple[MessageKind, MessageStyle], Template] = field(default_factory=dict)
 
 
 class MailService:
@@ -738,10 +740,15 @@ class MailService:
             )
         parts.changes = lines_of(changes)
         parts.people = {p.registration_id: p for p in people}
+        # Read once per batch, not once per message.
+        parts.settings = self._settings_or_refuse()
+        for a in addressees:
+            if (a.kind, a.style) not in parts.templates:
+                parts.templates[(a.kind, a.style)] = self.template(a.kind, a.style)
         return parts
 
     def _message(self, addressee: Addressee, parts: _EventParts) -> EmailMessage:
-        settings = self._settings_or_refuse()
+        settings = parts.settings or self._settings_or_refuse()
         detail = parts.detail
         person = parts.people[addressee.registration_id]
         ticket = parts.tickets.get(addressee.registration_id)
@@ -754,7 +761,9 @@ class MailService:
             changes=parts.changes,
             other_events=parts.other_events if person.future_contact else "",
         )
-        template = self.template(addressee.kind, addressee.style)
+        template = parts.templates.get((addressee.kind, addressee.style)) or self.template(
+            addressee.kind, addressee.style
+        )
         filled = fill(template, values, large_print=addressee.large_print)
         message = EmailMessage()
         message["From"] = formataddr((settings.sender_name, settings.sender))
@@ -998,7 +1007,7 @@ def qr_png(payload: str, *, box: int = 8, border: int = 4) -> bytes:
         x, y = (border + column) * box, (border + row) * box
         draw.rectangle((x, y, x + length * box - 1, y + box - 1), fill=0)
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG")  # one bit a pixel: small without the slow optimiser
     return out.getvalue()
 
 

@@ -7,7 +7,9 @@ can be reached; the app shows how many wait, and sends them when it next can
 The recovery rule, so nothing is lost and nothing is sent twice beyond one known case:
 
 1. Before a message is handed to the mail server, its row is marked ``sending`` (with the
-   time) and that is committed. Its Message-ID was fixed when the message was written.
+   time) and that is committed (a few rows per commit, see ``CLAIM_BATCH``; rows claimed
+   but not handed over go back to ``waiting`` when sending stops). Its Message-ID was
+   fixed when the message was written.
 2. Once the server has accepted it, the row is marked ``sent`` (and the registration notes
    when its ticket or reminder went) and that is committed; the content is cleared.
 3. A row found ``sending`` for longer than ``SENDING_LEASE`` belongs to a sender that
@@ -46,6 +48,8 @@ log = logging.getLogger(__name__)
 
 # Longer than the slowest hand-over of one message (the SMTP timeout is 30 s a step).
 SENDING_LEASE = timedelta(minutes=2)
+# Messages claimed per commit: a crash leaves at most this many to wait for the lease.
+CLAIM_BATCH = 10
 
 
 class MailServerUnreachable(Exception):
@@ -201,12 +205,13 @@ class OutboxService:
         sent = refused = 0
         transport: Transport | None = None
         problem = ""
+        claimed: list[tuple[str, str, bytes]] = []
         try:
             while not (cancelled is not None and cancelled()):
-                claimed = self._claim_next()
-                if claimed is None:
+                taken = self._claim_next(claimed)
+                if taken is None:
                     break
-                row_id, recipient, content = claimed
+                row_id, recipient, content = taken
                 try:
                     if transport is None:
                         transport = connect()
@@ -230,6 +235,8 @@ class OutboxService:
                 if progress is not None:
                     progress(sent + refused, max(total, sent + refused))
         finally:
+            for row_id, _recipient, _content in claimed:  # claimed, never handed over
+                self._release(row_id, "")
             if transport is not None:
                 try:
                     transport.close()
@@ -237,10 +244,20 @@ class OutboxService:
                     log.info("closing the mail connection failed", exc_info=True)
         return SendReport(sent=sent, refused=refused, waiting=self.waiting_count(), problem=problem)
 
-    def _claim_next(self) -> tuple[str, str, bytes] | None:
-        """Mark the oldest waiting (or abandoned) message 'sending' and commit; None if none."""
+    def _claim_next(self, claimed: list[tuple[str, str, bytes]]) -> tuple[str, str, bytes] | None:
+        """The next message to hand over, claimed ('sending', committed); None if none.
+
+        Claims are made a few at a time, one commit for the lot (each commit waits for the
+        disk). A claimed message that a crash leaves unsent is sent after the lease, as any.
+        """
+        if not claimed:
+            claimed.extend(self._claim_batch())
+        return claimed.pop(0) if claimed else None
+
+    def _claim_batch(self) -> list[tuple[str, str, bytes]]:
         now = self._clock()
         stale = now - SENDING_LEASE
+        claimed: list[tuple[str, str, bytes]] = []
         with self._db.session() as s, s.begin():
             candidates = s.execute(
                 select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.sending_since)
@@ -252,7 +269,7 @@ class OutboxService:
                     )
                 )
                 .order_by(OutboxMessage.created_at, OutboxMessage.id)
-                .limit(20)
+                .limit(CLAIM_BATCH)
             ).all()
             for row_id, status, since in candidates:
                 condition = [OutboxMessage.id == row_id, OutboxMessage.status == status]
@@ -279,8 +296,8 @@ class OutboxService:
                     ).one()
                     if content is None:  # never happens for a message not yet sent
                         raise UserError("An outbox message has lost its content.")
-                    return row_id, recipient, content
-        return None
+                    claimed.append((row_id, recipient, content))
+        return claimed
 
     def _release(self, row_id: str, error: str) -> None:
         with self._db.session() as s, s.begin():
