@@ -31,21 +31,24 @@ from __future__ import annotations
 
 import base64
 import binascii
+import copy
 import enum
+import functools
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Enum, LargeBinary, exists, insert, or_, select, update
+from sqlalchemy import Enum, LargeBinary, Text, cast, exists, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from engagement_desk.core.clock import Clock, system_clock, to_local
 from engagement_desk.core.packing import MIN_PASSPHRASE, PackKind, PackProblem, open_sealed, seal
-from engagement_desk.core.people import search_text
-from engagement_desk.db.database import Database
+from engagement_desk.core.people import apply_consents, search_text
+from engagement_desk.db.database import MIGRATIONS, Database, shipped_head_revision
 from engagement_desk.db.models import (
     Action,
     AgendaItem,
@@ -75,44 +78,218 @@ from engagement_desk.services.devices import DeviceIdentity, own_device_ids
 from engagement_desk.services.errors import UserError
 from engagement_desk.services.events import EventService
 from engagement_desk.services.privacy import PrivacyService, tombstones_in
-from engagement_desk.services.registrations import ERASED_TEXT
+from engagement_desk.services.registrations import ERASED_TEXT, draft_of, person_values
 from engagement_desk.services.tickets import TicketService
 
-PACK_FORMAT = 1
+# The layout of the JSON. Format 2 names every field explicitly (RowFields below) and carries
+# the database revision it was made at; format 1 files (raw columns, no revision) are still
+# read, with the fields added since filled in with their defaults.
+PACK_FORMAT = 2
+BUNDLE_FORMAT = 2
 # Ids per IN (...) query: big enough to be few statements, well inside SQLite's and
 # PostgreSQL's limits on bound parameters.
 CHUNK = 5_000
-BUNDLE_FORMAT = 1
 NOTHING_IMPORTED = "Nothing was imported."
 NOTHING_MERGED = "Nothing was merged."
 
-# The programme as a venue laptop gets it: never the private half of the ticket key.
-PROGRAMME_FIELDS = (
-    "id",
-    "name",
-    "area",
-    "forum_name",
-    "description",
-    "suppression_threshold",
-    "retention_months",
-    "signing_public_key",
-    "created_at",
-)
-# All the door needs to know about a person. Contact and child details stay in the office.
-DOOR_PERSON_FIELDS = (
-    "id",
-    "device_id",
+
+@dataclass(frozen=True)
+class RowFields:
+    """What a pack or bundle says about one kind of row, field by field.
+
+    ``fields`` were in the first format and every file has them. ``added`` came later, each
+    with the value a file made before it is read with. A column added to the database
+    travels only once it is named here: tests/unit/test_pack_versions.py checks that every
+    column is either named or deliberately kept at home.
+    """
+
+    table: Any
+    fields: tuple[str, ...]
+    added: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.fields + tuple(self.added)
+
+    def encoded(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        return {name: _encode(values[name]) for name in self.names}
+
+    def encoded_rows(self, rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        return [self.encoded(r) for r in rows]
+
+    def decoded(self, values: Any) -> dict[str, Any]:
+        """A row from JSON: each named field back in its Python type; a field added after
+        the file was made gets its default; anything else means the file is not ours."""
+        if not isinstance(values, dict):
+            raise ValueError("a row is not an object")
+        unknown = set(values) - set(self.names)
+        if unknown:
+            raise ValueError(f"unknown fields {sorted(unknown)}")
+        missing = [name for name in self.fields if name not in values]
+        if missing:
+            raise ValueError(f"missing fields {missing}")
+        row = {name: _decode(self.table.c[name].type, values[name]) for name in self.fields}
+        for name, default in self.added.items():
+            value = values.get(name, default)
+            row[name] = _decode(self.table.c[name].type, copy.deepcopy(value))
+        for key in self.table.primary_key.columns:
+            if row.get(key.name) is None:
+                raise ValueError("a row without its id")
+        return row
+
+    def decoded_rows(self, rows: Any) -> list[dict[str, Any]]:
+        if not isinstance(rows, list):
+            raise ValueError("rows are not a list")
+        return [self.decoded(r) for r in rows]
+
+
+# Fields that came after the first format, with the value an older file is read with.
+_REGISTRATION_ADDED = {"ticket_sent_at": None, "reminder_sent_at": None}  # migration 0006
+_PERSON_ADDED: dict[str, Any] = {"field_changes": {}}  # migration 0008
+
+# What an event pack carries. The programme as a venue laptop gets it: never the private
+# half of the ticket key. A person: all the door needs to know (contact and child details
+# stay in the office).
+PACK_ROWS: dict[str, RowFields] = {
+    "programme": RowFields(
+        Programme.__table__,
+        (
+            "id",
+            "name",
+            "area",
+            "forum_name",
+            "description",
+            "suppression_threshold",
+            "retention_months",
+            "signing_public_key",
+            "created_at",
+        ),
+    ),
+    "priorities": RowFields(
+        Priority.__table__,
+        ("id", "programme_id", "position", "title", "description"),
+        {"easy_read": ""},  # migration 0007
+    ),
+    "themes": RowFields(Theme.__table__, ("id", "programme_id", "name")),
+    "venue": RowFields(
+        Venue.__table__,
+        (
+            "id",
+            "name",
+            "address",
+            "postcode",
+            "step_free",
+            "hearing_loop",
+            "parking",
+            "quiet_room",
+            "accessible_toilet",
+            "photo_path",
+            "notes",
+        ),
+    ),
+    "event": RowFields(
+        Event.__table__,
+        (
+            "id",
+            "programme_id",
+            "short_code",
+            "title",
+            "kind",
+            "status",
+            "starts_at",
+            "ends_at",
+            "venue_id",
+            "online_link",
+            "capacity",
+            "description",
+            "capture_methods",
+            "dots_per_person",
+            "ranking_top_k",
+            "cancel_reason",
+            "created_at",
+            "updated_at",
+        ),
+    ),
+    "agenda": RowFields(
+        AgendaItem.__table__, ("id", "event_id", "position", "starts_at", "title", "notes")
+    ),
+    "people": RowFields(
+        Person.__table__,
+        (
+            "id",
+            "device_id",
+            "full_name",
+            "role",
+            "access_needs",
+            "access_notes",
+            "consent_store",
+            "consent_special_category",
+            "consent_future_contact",
+            "consent_quote",
+            "created_at",
+            "updated_at",
+        ),
+        _PERSON_ADDED,
+    ),
+    "registrations": RowFields(
+        Registration.__table__,
+        (
+            "id",
+            "device_id",
+            "event_id",
+            "person_id",
+            "status",
+            "ticket_id",
+            "ticket_code",
+            "source",
+            "waitlist_position",
+            "registered_at",
+            "cancelled_at",
+        ),
+        _REGISTRATION_ADDED,
+    ),
+    "device": RowFields(Device.__table__, ("id", "name", "first_seen", "last_seen")),
+}
+# Kept for readers of the door's fields (the preview, tests).
+PROGRAMME_FIELDS = PACK_ROWS["programme"].names
+DOOR_PERSON_FIELDS = PACK_ROWS["people"].fields
+
+# A person's details that are edited and so merge field by field (services/registrations.py
+# notes when each changed). The rest (ids, times, the search text) are not details.
+PERSON_DETAILS = (
     "full_name",
+    "email",
+    "phone",
+    "postcode_district",
     "role",
+    "child_age_band",
+    "child_setting",
+    "ehcp_status",
+    "need_areas",
     "access_needs",
     "access_notes",
     "consent_store",
     "consent_special_category",
     "consent_future_contact",
     "consent_quote",
-    "created_at",
-    "updated_at",
 )
+DETAIL_WORDS = {
+    "full_name": "name",
+    "email": "email address",
+    "phone": "phone number",
+    "postcode_district": "postcode district",
+    "role": "role",
+    "child_age_band": "child's age band",
+    "child_setting": "child's setting",
+    "ehcp_status": "EHCP status",
+    "need_areas": "need areas",
+    "access_needs": "access needs",
+    "access_notes": "access notes",
+    "consent_store": "consent to keep their details",
+    "consent_special_category": "consent to keep their child's details",
+    "consent_future_contact": "consent to be contacted again",
+    "consent_quote": "consent to be quoted",
+}
 
 # What a bundle carries, in the order rows must go in (parents before children).
 BUNDLE_KINDS: tuple[tuple[str, Any], ...] = (
@@ -126,6 +303,88 @@ BUNDLE_KINDS: tuple[tuple[str, Any], ...] = (
     ("comment_themes", comment_theme),
     ("questions", Question.__table__),
 )
+# The same, field by field (a bundle's person is the whole row: the laptop may have made them).
+BUNDLE_ROWS: dict[str, RowFields] = {
+    "people": RowFields(
+        Person.__table__,
+        (
+            "id",
+            "device_id",
+            "full_name",
+            "email",
+            "phone",
+            "postcode_district",
+            "role",
+            "child_age_band",
+            "child_setting",
+            "ehcp_status",
+            "need_areas",
+            "access_needs",
+            "access_notes",
+            "consent_store",
+            "consent_special_category",
+            "consent_future_contact",
+            "consent_quote",
+            "created_at",
+            "updated_at",
+        ),
+        _PERSON_ADDED,
+    ),
+    "registrations": PACK_ROWS["registrations"],
+    "check_ins": RowFields(
+        CheckIn.__table__,
+        (
+            "id",
+            "device_id",
+            "registration_id",
+            "event_id",
+            "checked_in_at",
+            "method",
+            "walk_in",
+            "undone_at",
+            "undone_by_device",
+        ),
+    ),
+    "responses": RowFields(
+        Response.__table__,
+        ("id", "device_id", "event_id", "registration_id", "method", "source", "created_at"),
+    ),
+    "response_scores": RowFields(
+        ResponseScore.__table__, ("id", "response_id", "priority_id", "value")
+    ),
+    "tallies": RowFields(
+        Tally.__table__,
+        ("id", "device_id", "event_id", "priority_id", "dots", "note", "created_at"),
+    ),
+    "comments": RowFields(
+        Comment.__table__,
+        (
+            "id",
+            "device_id",
+            "event_id",
+            "registration_id",
+            "text",
+            "quote_permission",
+            "created_at",
+        ),
+    ),
+    "comment_themes": RowFields(comment_theme, ("comment_id", "theme_id")),
+    "questions": RowFields(
+        Question.__table__,
+        (
+            "id",
+            "device_id",
+            "event_id",
+            "registration_id",
+            "text",
+            "theme_id",
+            "upvotes",
+            "status",
+            "answer",
+            "created_at",
+        ),
+    ),
+}
 KIND_WORDS = {
     "people": ("person", "people"),
     "registrations": ("registration", "registrations"),
@@ -157,6 +416,8 @@ class PackImport:
     people: int
     made_by: str
     erased: int = 0  # people here that the pack's tombstones named, erased on this laptop
+    # Details changed on this laptop and at the office since the last pack: the later kept.
+    conflicts: tuple[DetailConflict, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -191,6 +452,7 @@ class OpenedPack:
     registrations: list[dict[str, Any]]
     device: dict[str, Any] | None
     tombstones: dict[str, datetime]
+    made_by_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -213,6 +475,9 @@ class Bundle:
     # about someone erased at the office are recognised even when their registration came
     # from the office's pack.
     registration_people: dict[str, str] = field(default_factory=dict)
+    # Every id the laptop has had (a laptop whose identity was replaced keeps its old ones):
+    # changes noted under any of them were made on that laptop.
+    device_ids: frozenset[str] = frozenset()
 
     @property
     def counts(self) -> dict[str, int]:
@@ -224,6 +489,37 @@ class SamePersonTwice:
     event_code: str
     person_id: str
     registrations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DetailConflict:
+    """One of a person's details changed on both sides since they last agreed: the later
+    change was kept. Names of devices, never of the person."""
+
+    person_id: str
+    detail: str  # a PERSON_DETAILS name
+    kept_from: str
+    kept_at: datetime
+    other_from: str
+    other_at: datetime
+
+    def sentence(self) -> str:
+        return (
+            f"Person {self.person_id}: their {DETAIL_WORDS.get(self.detail, self.detail)} was "
+            f"changed on {self.other_from} ({_when_shown(self.other_at)}) and on "
+            f"{self.kept_from} ({_when_shown(self.kept_at)}) since they last agreed; the later "
+            f"change, from {self.kept_from}, was kept. Check it with the person if it matters."
+        )
+
+
+@dataclass(frozen=True)
+class DetailsMerged:
+    """What merging one person's details decided (see merge_details)."""
+
+    values: dict[str, Any]  # details to take from the other side
+    changes: dict[str, Any]  # the person's change record afterwards
+    # (detail, this side's change, the other side's change) changed on both since they agreed
+    conflicts: list[tuple[str, dict[str, Any], dict[str, Any]]]
 
 
 @dataclass
@@ -245,6 +541,11 @@ class MergeResult:
     erased_here: int = 0
     erased_not_restored: int = 0
     kept_without_erased: int = 0
+    # People here whose details were changed on the laptop (access needs noted at the door, a
+    # corrected name, a consent withdrawn) and brought in, detail by detail, the later
+    # change winning; and every detail changed on both sides since they last agreed.
+    details_updated: int = 0
+    conflicts: list[DetailConflict] = field(default_factory=list)
 
     @property
     def total_added(self) -> int:
@@ -276,6 +577,7 @@ class PackService:
     def export_pack(self, event_ref: str, passphrase: str) -> PackExport:
         """Seal what a venue laptop needs for one event."""
         event_id = self._events.resolve_id(event_ref)
+        rows = PACK_ROWS
         with self._db.session() as s, s.begin():
             event = s.get_one(Event, event_id)
             # The public key must travel, so make the keys now if tickets never were.
@@ -287,35 +589,31 @@ class PackService:
             device = s.get(Device, self._device.id)
             payload = {
                 "format": PACK_FORMAT,
+                "schema": shipped_head_revision(),
                 "kind": "event pack",
                 "made_at": self._clock().isoformat(),
                 "made_by": {"id": self._device.id, "name": self._device.name},
-                "device": _encoded(Device.__table__, _as_dict(device)) if device else None,
-                "programme": _pick(_encoded(Programme.__table__, programme), PROGRAMME_FIELDS),
-                "priorities": _encoded_rows(
-                    Priority.__table__,
-                    _row(s, Priority.__table__, Priority.programme_id == event.programme_id),
+                "device": rows["device"].encoded(_as_dict(device)) if device else None,
+                "programme": rows["programme"].encoded(programme),
+                "priorities": rows["priorities"].encoded_rows(
+                    _row(s, Priority.__table__, Priority.programme_id == event.programme_id)
                 ),
-                "themes": _encoded_rows(
-                    Theme.__table__,
-                    _row(s, Theme.__table__, Theme.programme_id == event.programme_id),
+                "themes": rows["themes"].encoded_rows(
+                    _row(s, Theme.__table__, Theme.programme_id == event.programme_id)
                 ),
-                "venue": _encoded(
-                    Venue.__table__, _row(s, Venue.__table__, Venue.id == event.venue_id)[0]
+                "venue": rows["venue"].encoded(
+                    _row(s, Venue.__table__, Venue.id == event.venue_id)[0]
                 )
                 if event.venue_id
                 else None,
-                "event": _encoded(
-                    Event.__table__, _row(s, Event.__table__, Event.id == event.id)[0]
-                ),
-                "agenda": _encoded_rows(
-                    AgendaItem.__table__,
-                    _row(s, AgendaItem.__table__, AgendaItem.event_id == event.id),
+                "event": rows["event"].encoded(_row(s, Event.__table__, Event.id == event.id)[0]),
+                "agenda": rows["agenda"].encoded_rows(
+                    _row(s, AgendaItem.__table__, AgendaItem.event_id == event.id)
                 ),
                 "people": [
-                    _pick(_encoded(Person.__table__, p), DOOR_PERSON_FIELDS) for p in people
+                    rows["people"].encoded({**p, "field_changes": _door_changes(p)}) for p in people
                 ],
-                "registrations": _encoded_rows(Registration.__table__, registrations),
+                "registrations": rows["registrations"].encoded_rows(registrations),
                 "tombstones": _encoded_tombstones(tombstones_in(s)),
             }
             audit.record(
@@ -333,18 +631,22 @@ class PackService:
     def open_pack(self, data: bytes, passphrase: str) -> OpenedPack:
         """Decrypt and read an event pack to see what it holds; changes nothing."""
         payload = _open(PackKind.EVENT_PACK, data, passphrase, "event pack", PACK_FORMAT)
+        rows = PACK_ROWS
         try:
-            programme = _decoded(Programme.__table__, payload["programme"])
-            event = _decoded(Event.__table__, payload["event"])
-            venue = _decoded(Venue.__table__, payload["venue"]) if payload["venue"] else None
-            priorities = _decoded_rows(Priority.__table__, payload["priorities"])
-            themes = _decoded_rows(Theme.__table__, payload["themes"])
-            agenda = _decoded_rows(AgendaItem.__table__, payload["agenda"])
-            people = _decoded_rows(Person.__table__, payload["people"])
-            registrations = _decoded_rows(Registration.__table__, payload["registrations"])
-            device = _decoded(Device.__table__, payload["device"]) if payload["device"] else None
+            programme = rows["programme"].decoded(payload["programme"])
+            event = rows["event"].decoded(payload["event"])
+            venue = rows["venue"].decoded(payload["venue"]) if payload["venue"] else None
+            priorities = rows["priorities"].decoded_rows(payload["priorities"])
+            themes = rows["themes"].decoded_rows(payload["themes"])
+            agenda = rows["agenda"].decoded_rows(payload["agenda"])
+            people = rows["people"].decoded_rows(payload["people"])
+            for person in people:
+                person["field_changes"] = _checked_changes(person["field_changes"])
+            registrations = rows["registrations"].decoded_rows(payload["registrations"])
+            device = rows["device"].decoded(payload["device"]) if payload["device"] else None
             tombstones = _decoded_tombstones(payload.get("tombstones", []))
             made_by = str(payload["made_by"]["name"])
+            made_by_id = str(payload["made_by"]["id"])
             contents = PackContents(
                 event_code=event["short_code"],
                 event_title=event["title"],
@@ -360,7 +662,6 @@ class PackService:
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise UserError(_unreadable("event pack", NOTHING_IMPORTED)) from exc
-        programme.pop("signing_private_key", None)  # never taken from a file, whatever it says
         return OpenedPack(
             contents,
             programme,
@@ -373,6 +674,7 @@ class PackService:
             registrations,
             device,
             tombstones,
+            made_by_id,
         )
 
     def import_pack(self, data: bytes, passphrase: str) -> PackImport:
@@ -393,18 +695,6 @@ class PackService:
         try:
             with self._db.session() as s, s.begin():
                 erased = self._privacy.honour_tombstones(s, pack.tombstones)
-                # Keep a search by email working for people this database already has.
-                emails = dict(
-                    s.execute(
-                        select(Person.id, Person.email).where(
-                            Person.id.in_([p["id"] for p in people])
-                        )
-                    ).all()
-                )
-                for person in people:
-                    person["search_text"] = search_text(
-                        person["full_name"], emails.get(person["id"])
-                    )
                 self._take_programme(s, programme)
                 _upsert(s, Priority.__table__, pack.priorities)
                 _upsert(s, Theme.__table__, pack.themes)
@@ -414,7 +704,14 @@ class PackService:
                     _upsert(s, Venue.__table__, [pack.venue])
                 _upsert(s, Event.__table__, [event])
                 _upsert(s, AgendaItem.__table__, pack.agenda)
-                _upsert(s, Person.__table__, people)
+                # People this laptop has: detail by detail, so what was changed here since
+                # the last pack and not at the office stays; the rest are added.
+                new_people, _, conflicts = self._merge_people(
+                    s, people, {pack.made_by_id}, made_by, from_pack=True
+                )
+                for person in new_people:
+                    person["search_text"] = search_text(person["full_name"], None)
+                _insert_missing(s, Person.__table__, new_people)
                 _upsert(s, Registration.__table__, registrations)
                 audit.record(
                     s,
@@ -443,6 +740,7 @@ class PackService:
             people=len(people),
             made_by=made_by,
             erased=erased,
+            conflicts=tuple(conflicts),
         )
 
     def _back_up(self, reason: str) -> None:
@@ -499,6 +797,13 @@ class PackService:
             ids = sorted(own_device_ids(s, me))
             rows: dict[str, list[dict[str, Any]]] = {}
             rows["people"] = _row(s, Person.__table__, Person.device_id.in_(ids))
+            # People made elsewhere whose details were changed here (at the door) go too.
+            made_here = {p["id"] for p in rows["people"]}
+            rows["people"] += [
+                p
+                for p in _row(s, Person.__table__, cast(Person.field_changes, Text) != "{}")
+                if p["id"] not in made_here and _changed_by(p["field_changes"], ids)
+            ]
             rows["registrations"] = _row(s, Registration.__table__, Registration.device_id.in_(ids))
             rows["check_ins"] = _row(
                 s,
@@ -529,19 +834,18 @@ class PackService:
             registration_people.update(_people_of(s, referenced - set(registration_people)))
             tombstones = tombstones_in(s)
             device = s.get(Device, me)
-        for person in rows["people"]:
-            person.pop("search_text", None)  # rebuilt on the office side
-        tables = dict(BUNDLE_KINDS)
         payload = {
             "format": BUNDLE_FORMAT,
+            "schema": shipped_head_revision(),
             "kind": "device bundle",
             "made_at": self._clock().isoformat(),
             "device": {
                 "id": me,
                 "name": self._device.name,
                 "first_seen": device.first_seen.isoformat() if device else None,
+                "ids": ids,
             },
-            "rows": {kind: _encoded_rows(tables[kind], rows[kind]) for kind in rows},
+            "rows": {kind: BUNDLE_ROWS[kind].encoded_rows(rows[kind]) for kind in rows},
             "tombstones": _encoded_tombstones(tombstones),
             "registration_people": registration_people,
         }
@@ -553,14 +857,19 @@ class PackService:
         payload = _open(PackKind.DEVICE_BUNDLE, data, passphrase, "device bundle", BUNDLE_FORMAT)
         try:
             device = payload["device"]
-            tables = dict(BUNDLE_KINDS)
             raw_rows = payload["rows"]
-            unknown = set(raw_rows) - set(tables)
+            unknown = set(raw_rows) - set(BUNDLE_ROWS)
             if unknown:
                 raise ValueError(f"unknown kinds {sorted(unknown)}")
             rows = {
-                kind: _decoded_rows(table, raw_rows.get(kind, [])) for kind, table in BUNDLE_KINDS
+                kind: fields.decoded_rows(raw_rows.get(kind, []))
+                for kind, fields in BUNDLE_ROWS.items()
             }
+            for person in rows["people"]:
+                person["field_changes"] = _checked_changes(person["field_changes"])
+            device_ids = device.get("ids", [device["id"]])
+            if not isinstance(device_ids, list) or not all(isinstance(i, str) for i in device_ids):
+                raise ValueError("the device's ids are not a list of ids")
             links = payload.get("registration_people", {})
             if not isinstance(links, dict) or not all(
                 isinstance(k, str) and isinstance(v, str) for k, v in links.items()
@@ -573,6 +882,7 @@ class PackService:
                 rows,
                 _decoded_tombstones(payload.get("tombstones", [])),
                 links,
+                frozenset(device_ids) | {str(device["id"])},
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise UserError(_unreadable("device bundle", NOTHING_MERGED)) from exc
@@ -685,9 +995,17 @@ class PackService:
             device.name = bundle.device_name[:100]
         result.erased_here = self._privacy.honour_tombstones(s, bundle.tombstones)
         self._leave_out_erased(s, bundle, result)
-        for person in rows["people"]:
+        new, result.details_updated, result.conflicts = self._merge_people(
+            s,
+            rows["people"],
+            set(bundle.device_ids) | {bundle.device_id},
+            bundle.device_name,
+            from_pack=False,
+        )
+        for person in new:
             person["search_text"] = search_text(person["full_name"], person.get("email"))
-        new_people = self._add(s, result, "people", rows["people"])
+        new_people = self._add(s, result, "people", new)
+        result.already_here["people"] += len(rows["people"]) - len(new)
         result.same_email = _same_email(s, new_people)
         people_here = _present(s, Person.id, {r["person_id"] for r in rows["registrations"]})
         # The same ticket registered at the door of a laptop and at the office: one place.
@@ -742,6 +1060,82 @@ class PackService:
         self._add_links(s, result, rows["comment_themes"])
         self._add(s, result, "questions", rows["questions"])
         result.same_person_twice = _same_person_twice(s, added)
+
+    def _merge_people(
+        self,
+        s: Session,
+        people: list[dict[str, Any]],
+        sender_ids: set[str],
+        sender_name: str,
+        *,
+        from_pack: bool,
+    ) -> tuple[list[dict[str, Any]], int, list[DetailConflict]]:
+        """People arriving from elsewhere: those not here yet (returned, to be added), and
+        those here, whose details are merged one by one (see merge_details), then stored as
+        their consents allow. Returns the new ones, how many here changed, the conflicts."""
+        here_ids = _present(s, Person.id, {p["id"] for p in people})
+        new = [p for p in people if p["id"] not in here_ids]
+        # A bundle's person who was only looked at on the laptop has nothing to bring; a
+        # pack's may carry details the office changed before change times were kept.
+        known = [p for p in people if p["id"] in here_ids and (from_pack or p["field_changes"])]
+        updated = 0
+        conflicts: list[DetailConflict] = []
+        names: dict[str, str] = {}
+
+        def name_of(device_id: str) -> str:
+            if device_id in sender_ids:
+                return sender_name
+            if device_id == self._device.id:
+                return self._device.name
+            if device_id not in names:
+                names[device_id] = s.scalar(select(Device.name).where(Device.id == device_id)) or (
+                    "another laptop"
+                )
+            return names[device_id]
+
+        for start in range(0, len(known), 500):
+            batch = known[start : start + 500]
+            here = {
+                person.id: person
+                for person in s.scalars(
+                    select(Person).where(Person.id.in_([p["id"] for p in batch]))
+                )
+            }
+            for theirs in batch:
+                person = here[theirs["id"]]
+                details = [d for d in PERSON_DETAILS if d in theirs]
+                merged = merge_details(
+                    {d: getattr(person, d) for d in details},
+                    person.field_changes or {},
+                    {d: theirs[d] for d in details},
+                    theirs["field_changes"],
+                    sender_ids,
+                    take_unrecorded=from_pack,
+                )
+                for detail, ours, other in merged.conflicts:
+                    kept, lost = (other, ours) if merged.changes[detail] == other else (ours, other)
+                    conflicts.append(
+                        DetailConflict(
+                            person.id,
+                            detail,
+                            name_of(kept["by"]),
+                            _moment(kept["at"]),
+                            name_of(lost["by"]),
+                            _moment(lost["at"]),
+                        )
+                    )
+                if not merged.values and merged.changes == (person.field_changes or {}):
+                    continue
+                for detail, value in merged.values.items():
+                    setattr(person, detail, value)
+                # What may be kept follows the consents as they now stand (a consent
+                # withdrawn on one side drops the child details changed on the other).
+                for key, value in person_values(apply_consents(draft_of(person))).items():
+                    if key != "search_text" and getattr(person, key) != value:
+                        setattr(person, key, value)
+                person.field_changes = merged.changes
+                updated += 1
+        return new, updated, conflicts
 
     @staticmethod
     def _leave_out_erased(s: Session, bundle: Bundle, result: MergeResult) -> None:
@@ -1027,10 +1421,6 @@ def _as_dict(obj: Base) -> dict[str, Any]:
     return {c.key: getattr(obj, c.key) for c in obj.__table__.columns}
 
 
-def _pick(values: dict[str, Any], names: Sequence[str]) -> dict[str, Any]:
-    return {name: values[name] for name in names}
-
-
 def _encode(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
@@ -1041,49 +1431,133 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def _encoded(table: Any, values: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: _encode(value) for name, value in values.items() if name in table.c}
+def _decode(column_type: Any, value: Any) -> Any:
+    """A value from JSON back in the Python type of its column."""
+    if value is None:
+        return None
+    if isinstance(column_type, UTCDateTime):
+        return _moment(value)
+    if isinstance(column_type, LargeBinary):
+        try:
+            return base64.b64decode(value, validate=True)
+        except binascii.Error as exc:
+            raise ValueError("bad base64") from exc
+    if isinstance(column_type, Enum) and column_type.enum_class is not None:
+        return column_type.enum_class(value)
+    return value
 
 
-def _encoded_rows(table: Any, rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    return [_encoded(table, r) for r in rows]
+def _moment(value: Any) -> datetime:
+    moment = datetime.fromisoformat(str(value))
+    if moment.tzinfo is None:
+        raise ValueError("a time without a time zone")
+    return moment
 
 
-def _decoded(table: Any, values: Any) -> dict[str, Any]:
-    """A row from JSON: only the table's own columns, each back in its Python type."""
-    if not isinstance(values, dict):
-        raise ValueError("a row is not an object")
-    row: dict[str, Any] = {}
-    for name, value in values.items():
-        if name not in table.c:
-            raise ValueError(f"unknown column {name}")
-        column_type = table.c[name].type
-        if value is None:
-            row[name] = None
-        elif isinstance(column_type, UTCDateTime):
-            moment = datetime.fromisoformat(value)
-            if moment.tzinfo is None:
-                raise ValueError("a time without a time zone")
-            row[name] = moment
-        elif isinstance(column_type, LargeBinary):
-            try:
-                row[name] = base64.b64decode(value, validate=True)
-            except binascii.Error as exc:
-                raise ValueError("bad base64") from exc
-        elif isinstance(column_type, Enum) and column_type.enum_class is not None:
-            row[name] = column_type.enum_class(value)
-        else:
-            row[name] = value
-    for key in table.primary_key.columns:
-        if row.get(key.name) is None:
-            raise ValueError("a row without its id")
-    return row
+def _when_shown(moment: datetime) -> str:
+    return f"{to_local(moment):%d %b at %H:%M}"
 
 
-def _decoded_rows(table: Any, rows: Any) -> list[dict[str, Any]]:
-    if not isinstance(rows, list):
-        raise ValueError("rows are not a list")
-    return [_decoded(table, r) for r in rows]
+@functools.cache
+def shipped_revisions() -> frozenset[str]:
+    """Every database revision this version of Engagement Desk ships: a file stamped with
+    any other was made by a newer version."""
+    found: set[str] = set()
+    for version_file in (MIGRATIONS / "versions").glob("*.py"):
+        found.update(_REVISION.findall(version_file.read_text(encoding="utf-8")))
+    return frozenset(found)
+
+
+_REVISION = re.compile(r"^revision(?:\s*:\s*str)?\s*=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
+
+
+# ---- people's details, change by change -------------------------------------------
+
+
+def merge_details(
+    here: Mapping[str, Any],
+    here_changes: Mapping[str, Any],
+    there: Mapping[str, Any],
+    there_changes: Mapping[str, Any],
+    sender_ids: set[str],
+    *,
+    take_unrecorded: bool = False,
+) -> DetailsMerged:
+    """One person's details as two copies have them, merged detail by detail.
+
+    Each change record entry says when the detail was changed, on which device ("by"), and
+    the time of the change that device had last seen from elsewhere ("was"). The later change
+    wins (ties by device id, so merging in any order ends the same). A conflict is a detail
+    the sender changed while this side had a different change the sender never saw, to a
+    different value. A detail neither side ever changed is as it was made; with
+    ``take_unrecorded`` (an event pack: the office's copy is the truth) its value is taken.
+    """
+    values: dict[str, Any] = {}
+    changes = dict(here_changes)
+    conflicts: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+    for name, value in there.items():
+        theirs, ours = there_changes.get(name), here_changes.get(name)
+        if theirs is None:
+            if take_unrecorded and ours is None and value != here[name]:
+                values[name] = value
+            continue
+        if ours is not None and _order(ours) == _order(theirs):
+            continue  # the same change on both sides
+        if (
+            theirs["by"] in sender_ids
+            and ours is not None
+            and ours["by"] not in sender_ids
+            and _order(ours)[0] != _seen(theirs)
+            and value != here[name]
+        ):
+            conflicts.append((name, ours, theirs))
+        if _order(theirs) > _order(ours):
+            changes[name] = theirs
+            if value != here[name]:
+                values[name] = value
+    return DetailsMerged(values, changes, conflicts)
+
+
+_NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+def _order(entry: Mapping[str, Any] | None) -> tuple[datetime, str]:
+    if entry is None:
+        return _NEVER, ""
+    return _moment(entry["at"]), str(entry["by"])
+
+
+def _seen(entry: Mapping[str, Any]) -> datetime:
+    was = entry.get("was")
+    return _NEVER if was is None else _moment(was)
+
+
+def _checked_changes(changes: Any) -> dict[str, Any]:
+    """A change record from a file: known details, each with a time, a device and the time
+    it replaced (or null)."""
+    if not isinstance(changes, dict):
+        raise ValueError("a change record is not an object")
+    for name, entry in changes.items():
+        if name not in PERSON_DETAILS or not isinstance(entry, dict):
+            raise ValueError("a change record names something that is not a detail")
+        if set(entry) != {"at", "by", "was"} or not isinstance(entry["by"], str):
+            raise ValueError("a change is not a time, a device and the time it replaced")
+        _moment(entry["at"])
+        _seen(entry)
+    return changes
+
+
+def _changed_by(changes: Any, device_ids: Iterable[str]) -> bool:
+    ids = set(device_ids)
+    return isinstance(changes, dict) and any(
+        isinstance(entry, dict) and entry.get("by") in ids for entry in changes.values()
+    )
+
+
+def _door_changes(person: Mapping[str, Any]) -> dict[str, Any]:
+    """The change record of the details a pack carries (the door's), no others."""
+    door = set(DOOR_PERSON_FIELDS)
+    return {k: v for k, v in (person.get("field_changes") or {}).items() if k in door}
 
 
 def _seal(kind: PackKind, payload: dict[str, Any], passphrase: str) -> bytes:
@@ -1110,10 +1584,15 @@ def _open(kind: PackKind, data: bytes, passphrase: str, name: str, version: int)
     if not isinstance(payload, dict):
         raise UserError(_unreadable(name, nothing))
     found = payload.get("format")
-    if found != version:
+    if not isinstance(found, int) or isinstance(found, bool) or found < 1:
+        raise UserError(_unreadable(name, nothing))
+    schema = payload.get("schema")
+    if found > version or (schema is not None and schema not in shipped_revisions()):
+        made_at = f"format {found}" + (f", database {schema}" if schema else "")
         raise UserError(
-            f"This {name} is in format {found!r}, which this version of Engagement Desk does not "
-            f"know (it reads format {version}). Update this laptop and try again. {nothing}"
+            f"This {name} was made by a newer version of Engagement Desk ({made_at}; this "
+            f"one reads up to format {version}). Update this laptop's Engagement Desk and try "
+            f"again. {nothing}"
         )
     return payload
 

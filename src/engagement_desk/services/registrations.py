@@ -18,7 +18,7 @@ import enum
 import functools
 import json
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -208,7 +208,7 @@ class RegistrationService:
             if person is None:
                 person = self._new_person(s, draft)
             else:
-                _apply(person, merge_person(draft_of(person), draft))
+                _apply(person, merge_person(draft_of(person), draft), self._changed_now())
             existing = _active_registration(s, event.id, person.id)
             if existing is not None:
                 return _info(s, existing, already=True)
@@ -263,7 +263,7 @@ class RegistrationService:
                 if person is None:
                     person = self._new_person(s, draft)
                 else:
-                    _apply(person, merge_person(draft_of(person), draft))
+                    _apply(person, merge_person(draft_of(person), draft), self._changed_now())
                 person_id = person.id
                 registration = _active_registration(s, event.id, person.id)
             if registration is not None:
@@ -396,7 +396,7 @@ class RegistrationService:
                         f"Someone else already has the email {draft.email}. "
                         "Search for them instead of changing this person's email."
                     )
-            _apply(person, draft)
+            _apply(person, draft, self._changed_now())
             audit.record(s, self._device.id, "person edited", "person", person.id)
             return PersonDetail(person.id, draft_of(person), person.created_at)
 
@@ -445,6 +445,10 @@ class RegistrationService:
         if problems:
             raise ValidationFailed(problems)
         return apply_consents(draft)
+
+    def _changed_now(self) -> tuple[datetime, str]:
+        """When and where a change to someone's details is made, to note on each field."""
+        return self._clock(), self._device.id
 
     def _new_person(self, s: Session, draft: PersonDraft) -> Person:
         person = Person(device_id=self._device.id, full_name=draft.full_name)
@@ -965,7 +969,33 @@ def person_values(draft: PersonDraft) -> dict[str, Any]:
     }
 
 
-def _apply(person: Person, draft: PersonDraft) -> None:
+def _apply(person: Person, draft: PersonDraft, changed: tuple[datetime, str] | None = None) -> None:
+    """Store a draft on a person. ``changed`` (when, on which device) is noted on each field
+    whose value this changes, so edits made on several laptops merge field by field."""
+    fields: list[str] = []
     for key, value in person_values(apply_consents(draft)).items():
         if key != "search_text" and getattr(person, key) != value:
             setattr(person, key, value)
+            fields.append(key)
+    if changed is not None and fields:
+        person.field_changes = note_changes(person.field_changes or {}, fields, *changed)
+
+
+def note_changes(
+    changes: Mapping[str, Any], fields: Iterable[str], at: datetime, device_id: str
+) -> dict[str, Any]:
+    """A person's record of field changes after ``fields`` were changed at ``at`` on
+    ``device_id``. Each entry keeps, as "was", the time of the change this device last saw
+    from elsewhere (null for details as they were made): a merge compares it with what the
+    office has to tell a change made on both sides from one made on one side only."""
+    noted = dict(changes)
+    for name in fields:
+        before = noted.get(name)
+        if not isinstance(before, dict):
+            was = None
+        elif before.get("by") == device_id:
+            was = before.get("was")  # a second change here: the last one seen stays the same
+        else:
+            was = before.get("at")
+        noted[name] = {"at": at.isoformat(), "by": device_id, "was": was}
+    return noted
