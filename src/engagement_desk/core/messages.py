@@ -127,7 +127,15 @@ class FilledMessage:
             'line-height: 1.5; color: #1a1a1a; background: #ffffff; max-width: 40em;">',
             f'<h1 style="font-size: 1.6em; color: #1a1a5e;">{html.escape(self.subject)}</h1>',
         ]
-        for block in self.blocks:
+        paragraphs = [block for block in self.blocks if block.kind == "paragraph"]
+        # The greeting, then the paragraph saying what this is; the code goes after it.
+        first_paragraph = paragraphs[min(1, len(paragraphs) - 1)] if paragraphs else None
+        if first_paragraph is None and qr_cid is not None:
+            first_paragraph = Block("paragraph", ())
+            self_blocks: tuple[Block, ...] = (first_paragraph, *self.blocks)
+        else:
+            self_blocks = self.blocks
+        for block in self_blocks:
             if block.kind == "heading":
                 out.append(
                     f'<h2 style="font-size: 1.25em; color: #1a1a5e;">'
@@ -138,11 +146,12 @@ class FilledMessage:
                 out.append(f"<ul>{items}</ul>")
             else:
                 out.append(f"<p>{'<br>'.join(_linked(line) for line in block.lines)}</p>")
-        if qr_cid is not None:
-            out.append(
-                f'<p><img src="cid:{html.escape(qr_cid)}" alt="{html.escape(qr_alt)}" '
-                'width="300" height="300" style="width: 300px; height: 300px;"></p>'
-            )
+            if qr_cid is not None and block is first_paragraph:
+                # Straight after the greeting and the words that say the code is below.
+                out.append(
+                    f'<p><img src="cid:{html.escape(qr_cid)}" alt="{html.escape(qr_alt)}" '
+                    'width="300" height="300" style="width: 300px; height: 300px;"></p>'
+                )
         out.extend(["</body>", "</html>"])
         return "\n".join(out) + "\n"
 
