@@ -1,5 +1,6 @@
-"""`report event EVENT -o FILE.pdf` and `report programme -o FILE.pdf`, with --large-print
-and --html FILE for the accessible web version. Nothing is written unless every file is."""
+"""`report event EVENT -o FILE.pdf` and `report programme -o FILE.pdf`, with --large-print,
+--html FILE for the accessible web version and --xlsx FILE for the report's tables as an
+Excel workbook. Nothing is written unless every file is."""
 
 from __future__ import annotations
 
@@ -41,20 +42,31 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--html", type=Path, metavar="FILE", help="also write the accessible HTML version"
     )
+    parser.add_argument(
+        "--xlsx",
+        type=Path,
+        metavar="FILE",
+        help="also write the report's tables, as printed, to an Excel workbook",
+    )
 
 
-def _targets(args: argparse.Namespace) -> tuple[Path | None, Path | None]:
-    if args.output is None and args.html is None:
-        raise UserError("Say where to write the report: -o FILE.pdf, --html FILE, or both.")
+def _targets(args: argparse.Namespace) -> tuple[Path | None, Path | None, Path | None]:
+    if args.output is None and args.html is None and args.xlsx is None:
+        raise UserError(
+            "Say where to write the report: -o FILE.pdf, --html FILE, --xlsx FILE, or more "
+            "than one."
+        )
     pdf = output_path(args.output) if args.output is not None else None
     html = output_path(args.html) if args.html is not None else None
-    if pdf is not None and html is not None and pdf.resolve() == html.resolve():
-        raise UserError("The PDF and the HTML file need different names.")
-    return pdf, html
+    xlsx = output_path(args.xlsx) if args.xlsx is not None else None
+    chosen = [p.resolve() for p in (pdf, html, xlsx) if p is not None]
+    if len(set(chosen)) < len(chosen):
+        raise UserError("The PDF, the HTML file and the workbook need different names.")
+    return pdf, html, xlsx
 
 
 def _event(desk: Desk, args: argparse.Namespace) -> int:
-    pdf, html = _targets(args)
+    pdf, html, xlsx = _targets(args)
     summary = desk.summaries.event_summary(args.event)
     files: list[tuple[Path, bytes]] = []
     if pdf is not None:
@@ -65,6 +77,10 @@ def _event(desk: Desk, args: argparse.Namespace) -> int:
         from engagement_desk.reports.html import event_report_html
 
         files.append((html, event_report_html(summary).encode("utf-8")))
+    if xlsx is not None:
+        from engagement_desk.reports.tables_xlsx import event_tables_xlsx
+
+        files.append((xlsx, event_tables_xlsx(summary)))
     save_files(files)
     what = f"the summary of {summary.event.title} ({summary.event.short_code})"
     print(f"Wrote {what} to {' and '.join(str(path) for path, _ in files)}")
@@ -72,7 +88,7 @@ def _event(desk: Desk, args: argparse.Namespace) -> int:
 
 
 def _programme(desk: Desk, args: argparse.Namespace) -> int:
-    pdf, html = _targets(args)
+    pdf, html, xlsx = _targets(args)
     summary = desk.summaries.programme_summary(
         _date(args.date_from, "--from"), _date(args.date_to, "--to")
     )
@@ -85,6 +101,10 @@ def _programme(desk: Desk, args: argparse.Namespace) -> int:
         from engagement_desk.reports.html import programme_report_html
 
         files.append((html, programme_report_html(summary).encode("utf-8")))
+    if xlsx is not None:
+        from engagement_desk.reports.tables_xlsx import programme_tables_xlsx
+
+        files.append((xlsx, programme_tables_xlsx(summary)))
     save_files(files)
     events = summary.totals.events
     print(

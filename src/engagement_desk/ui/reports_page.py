@@ -54,6 +54,7 @@ class MadeReport:
     pdf: bytes
     html: str
     pages: list[QImage]
+    xlsx: bytes = b""  # the report's tables for analysts, as printed
 
 
 def _date(value: QDate) -> date:
@@ -262,12 +263,15 @@ class ReportsPage(QWidget):
         self.preview = PdfPreview()
         self.save_pdf_button = QPushButton("Save &PDF…")
         self.save_html_button = QPushButton("Save web page (&HTML)…")
+        self.save_xlsx_button = QPushButton("Save tables (E&xcel)…")
+        self.save_xlsx_button.setAccessibleName("Save the report's tables as an Excel workbook")
         self.print_button = QPushButton("P&rint…")
         self.save_pdf_button.clicked.connect(self.save_pdf)
         self.save_html_button.clicked.connect(self.save_html)
+        self.save_xlsx_button.clicked.connect(self.save_xlsx)
         self.print_button.clicked.connect(self.print_report)
         outputs = QHBoxLayout()
-        for button in (self.save_pdf_button, self.save_html_button, self.print_button):
+        for button in self._output_buttons():
             explain(button, False, "Make the report first (Make report, above).")
             outputs.addWidget(button)
         outputs.addStretch(1)
@@ -336,6 +340,7 @@ class ReportsPage(QWidget):
         from engagement_desk.reports.event_report import render_event_report
         from engagement_desk.reports.html import event_report_html, programme_report_html
         from engagement_desk.reports.programme_report import render_programme_report
+        from engagement_desk.reports.tables_xlsx import event_tables_xlsx, programme_tables_xlsx
 
         summaries, large = self._summaries, self.large_print.isChecked()
         if self.one_event.isChecked():
@@ -353,7 +358,14 @@ class ReportsPage(QWidget):
                 pages = render_pages(pdf)
                 progress(3, 3)
                 stem = f"summary-{summary.event.short_code}-{summary.event.date}"
-                return MadeReport(summary.event.title, stem, pdf, event_report_html(summary), pages)
+                return MadeReport(
+                    summary.event.title,
+                    stem,
+                    pdf,
+                    event_report_html(summary),
+                    pages,
+                    event_tables_xlsx(summary),
+                )
         else:
             date_from, date_to = self._period()
 
@@ -367,7 +379,8 @@ class ReportsPage(QWidget):
                 progress(3, 3)
                 html = programme_report_html(summary)
                 stem = file_name("programme-summary", day=date.today(), suffix="")
-                return MadeReport(summary.programme, stem, pdf, html, pages)
+                tables = programme_tables_xlsx(summary)
+                return MadeReport(summary.programme, stem, pdf, html, pages, tables)
 
         task = Task(job)
         task.signals.finished.connect(self._made)
@@ -382,7 +395,7 @@ class ReportsPage(QWidget):
     def _made(self, report: MadeReport) -> None:
         self.report = report
         self.preview.show_pages(report.pages)
-        for button in (self.save_pdf_button, self.save_html_button, self.print_button):
+        for button in self._output_buttons():
             explain(button, True, "")
         self.make_button.setEnabled(True)
         self.message.emit(f"Report ready: {len(report.pages)} pages. Save or print it below.")
@@ -409,6 +422,20 @@ class ReportsPage(QWidget):
         if self.report is None:
             return None
         return self._save(".pdf", "PDF files (*.pdf)", self.report.pdf)
+
+    def _output_buttons(self) -> tuple[QPushButton, ...]:
+        return (
+            self.save_pdf_button,
+            self.save_html_button,
+            self.save_xlsx_button,
+            self.print_button,
+        )
+
+    def save_xlsx(self) -> Path | None:
+        """The report's tables, exactly as printed, one sheet each, for analysts."""
+        if self.report is None:
+            return None
+        return self._save("-tables.xlsx", "Excel workbooks (*.xlsx)", self.report.xlsx)
 
     def save_html(self) -> Path | None:
         if self.report is None:
