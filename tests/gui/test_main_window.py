@@ -125,3 +125,20 @@ def test_a_real_bug_is_logged_with_its_traceback(paths: AppPaths) -> None:
 
 def test_self_test_passes_on_a_fresh_database(qtbot: QtBot, desk: Desk) -> None:
     assert self_test(desk) == []
+
+
+def test_settings_holds_the_backups_and_backing_up_from_there_works(
+    qtbot: QtBot, desk: Desk, prompter: ScriptedPrompter, tmp_path: Path
+) -> None:
+    window = make_window(qtbot, desk, prompter)
+    panel = window.backups_panel
+    assert window.settings_page.isAncestorOf(panel)
+    stick = tmp_path / "usb-stick"
+    stick.mkdir()
+    before = panel.model.rowCount()
+    prompter.save_to = stick / "engagement-desk-backup.sqlite3"
+    prompter.open_from = stick
+    with qtbot.waitSignal(panel.backed_up, timeout=30_000):
+        qtbot.mouseClick(panel.back_up_button, Qt.MouseButton.LeftButton)
+    assert list(stick.iterdir()), "nothing was written to the chosen folder"
+    assert panel.model.rowCount() >= before

@@ -135,6 +135,7 @@ class MainWindow(QMainWindow):
         """Build the pages on an open desk (imports the service layer on first use)."""
         from engagement_desk.services.preferences import Preferences
         from engagement_desk.services.signin import SignInService
+        from engagement_desk.ui.backups_panel import BackupsPanel
         from engagement_desk.ui.checkin_page import CheckInPage
         from engagement_desk.ui.events_page import EventsPage
         from engagement_desk.ui.kiosk import SetPinDialog, open_kiosk
@@ -192,6 +193,10 @@ class MainWindow(QMainWindow):
             high_contrast=preferences.high_contrast,
         )
         self.settings_page.high_contrast_changed.connect(self._high_contrast_changed)
+        self.backups_panel = BackupsPanel(desk.backups, prompter, desk.clock)
+        self.backups_panel.restored.connect(self.data_replaced)
+        self.backups_panel.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.settings_page.add_section("Backups", self.backups_panel)
         self.laptops_page = LaptopsPage(
             desk.events, desk.packs, prompter, desk.clock, desk.device.name
         )

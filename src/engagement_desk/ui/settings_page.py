@@ -131,9 +131,19 @@ class SettingsPage(QWidget):
         content.addLayout(form)
         content.addWidget(desk_box)
         content.addStretch(1)
+        self._content = content
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Settings</h2>"))
         layout.addWidget(ContentScroll(content), 1)  # large text on a small screen scrolls
+
+    def add_section(self, title: str, widget: QWidget) -> QGroupBox:
+        """A group of settings another part of the app provides (backups, email), placed
+        after the ones above and before the page's spare space."""
+        box = QGroupBox(title)
+        box.setAccessibleName(title)
+        QVBoxLayout(box).addWidget(widget)
+        self._content.insertWidget(self._content.count() - 1, box)
+        return box
 
     def _affix_field(self, value: str, accessible: str) -> QLineEdit:
         field = QLineEdit(value)
