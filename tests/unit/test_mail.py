@@ -528,3 +528,21 @@ def test_two_senders_at_once_send_each_message_once(
     assert queued == 3 and sum(reports) == 3
     counts = Counter(inbox.message_ids())  # type: ignore[attr-defined]
     assert len(counts) == 3 and set(counts.values()) == {1}
+
+
+def test_forgetting_a_persons_registrations_removes_their_outbox_rows(
+    desk: Desk, event_id: str, server: tuple[int, object]
+) -> None:
+    desk.mail.queue_tickets(event_id)
+    with desk.db.session() as s:
+        aisha = s.scalars(
+            select(OutboxMessage.registration_id).where(
+                OutboxMessage.recipient == "aisha@example.org"
+            )
+        ).one()
+    assert aisha is not None
+    with desk.db.transaction() as s:
+        assert OutboxService.forget_in(s, [aisha]) == 1
+    with desk.db.session() as s:
+        assert "aisha@example.org" not in set(s.scalars(select(OutboxMessage.recipient)))
+    assert desk.outbox.waiting_count() == 2

@@ -344,3 +344,18 @@ class OutboxService:
             )
         )
         return {r for r in rows if r is not None}
+
+    @staticmethod
+    def forget_in(s: Session, registration_ids: list[str]) -> int:
+        """Delete the outbox rows (sent or not) for these registrations, inside the caller's
+        transaction: for erasing a person, whose address and messages they hold."""
+        if not registration_ids:
+            return 0
+        rows = list(
+            s.scalars(
+                select(OutboxMessage).where(OutboxMessage.registration_id.in_(registration_ids))
+            )
+        )
+        for row in rows:
+            s.delete(row)
+        return len(rows)
