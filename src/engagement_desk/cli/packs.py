@@ -139,6 +139,8 @@ def _pack_import(desk: Desk, args: argparse.Namespace) -> int:
     )
     if result.erased:
         print(f"{_people(result.erased)} erased at the office were erased on this laptop too.")
+    for conflict in result.conflicts:
+        print(conflict.sentence())
     return 0
 
 
@@ -194,4 +196,16 @@ def _as_json(path: Path, result: MergeResult) -> dict[str, Any]:
             for t in result.same_person_twice
         ],
         "same_email": result.same_email,
+        "details_updated": result.details_updated,
+        "conflicts": [
+            {
+                "person_id": c.person_id,
+                "detail": c.detail,
+                "kept_from": c.kept_from,
+                "kept_at": c.kept_at.isoformat(),
+                "other_from": c.other_from,
+                "other_at": c.other_at.isoformat(),
+            }
+            for c in result.conflicts
+        ],
     }

@@ -505,10 +505,10 @@ class DetailConflict:
 
     def sentence(self) -> str:
         return (
-            f"Person {self.person_id}: their {DETAIL_WORDS.get(self.detail, self.detail)} was "
-            f"changed on {self.other_from} ({_when_shown(self.other_at)}) and on "
-            f"{self.kept_from} ({_when_shown(self.kept_at)}) since they last agreed; the later "
-            f"change, from {self.kept_from}, was kept. Check it with the person if it matters."
+            f"Person {self.person_id}, {DETAIL_WORDS.get(self.detail, self.detail)}: changed "
+            f"on {self.other_from} ({_when_shown(self.other_at)}) and on {self.kept_from} "
+            f"({_when_shown(self.kept_at)}) since they last agreed; the later change, from "
+            f"{self.kept_from}, was kept. Check it with the person if it matters."
         )
 
 
@@ -1302,8 +1302,20 @@ def passphrase_hint(text: str) -> tuple[bool, str]:
 def describe_merge(result: MergeResult) -> list[str]:
     """What merging one bundle did (or would do), in plain sentences, without names."""
     lines = [f"From {result.device_name}: added {describe_counts(result.added)}."]
-    if result.total_added == 0:
+    if result.total_added == 0 and not result.details_updated:
         lines.append("Nothing new: this bundle was merged before.")
+    if result.details_updated:
+        lines.append(
+            f"Details of {_plural(result.details_updated, 'person', 'people')} here changed on "
+            "that laptop (access needs, names, consents) were brought in; where a detail was "
+            "changed on both, the later change was kept."
+        )
+    if result.conflicts:
+        lines.append(
+            f"{_plural(len(result.conflicts), 'detail')} had been changed both here and on "
+            "that laptop since they last agreed:"
+        )
+        lines.extend(f"  {conflict.sentence()}" for conflict in result.conflicts)
     if result.undo_updated:
         lines.append(f"{_plural(result.undo_updated, 'check-in')} marked as undone.")
     if result.second_admissions:

@@ -199,7 +199,13 @@ def _to_look_at(result: MergeResult) -> str:
     erased = result.erased_not_restored + result.kept_without_erased
     if erased:
         notes.append(f"{erased} about people erased here (kept without them)")
-    if result.total_added == 0:
+    if result.details_updated:
+        count = result.details_updated
+        notes.append(f"details of {count} {'person' if count == 1 else 'people'} changed there")
+    if result.conflicts:
+        count = len(result.conflicts)
+        notes.append(f"{count} {'detail' if count == 1 else 'details'} changed on both sides")
+    if result.total_added == 0 and not result.details_updated:
         notes.append("nothing new: merged before")
     return "; ".join(notes) or "nothing"
 
