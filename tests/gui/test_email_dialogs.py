@@ -205,3 +205,61 @@ def test_people_page_opens_email_tickets_and_the_status_bar_counts_the_outbox(
         qtbot.waitUntil(lambda: window.outbox_label._task is None, timeout=30000)
         assert len(inbox.received) == 2
     assert not window.outbox_label.isVisible()
+
+
+def _mnemonics(widget: QWidget) -> list[str]:
+    letters = []
+    for child in widget.findChildren(QWidget):
+        text = child.property("text")
+        if isinstance(text, str) and "&" in text.replace("&&", ""):
+            letters.append(text.replace("&&", "")[text.replace("&&", "").index("&") + 1].lower())
+    return letters
+
+
+def test_message_words_are_edited_checked_and_reset(qtbot: QtBot, desk: Desk) -> None:
+    from engagement_desk.core.messages import MessageKind, MessageStyle
+    from engagement_desk.ui.email_dialogs import EmailSettingsDialog
+
+    dialog = EmailSettingsDialog(desk.mail, ScriptedMailPrompts())
+    qtbot.addWidget(dialog)
+    words = dialog.templates
+    words.kind.setCurrentIndex(words.kind.findData(MessageKind.REMINDER.value))
+    words.style_choice.setCurrentIndex(1)
+    assert words.subject.text() == "Reminder: {event} is tomorrow"
+    words.body.setPlainText("See you at {venue}")
+    qtbot.mouseClick(words.save_button, Qt.MouseButton.LeftButton)
+    assert "Not saved" in words.status.text() and "{venue}" in words.status.text()
+
+    words.body.setPlainText("Hello {first_name}.\n\nSee you {when}.")
+    qtbot.mouseClick(words.save_button, Qt.MouseButton.LeftButton)
+    assert words.status.text().startswith("Saved")
+    saved = desk.mail.template(MessageKind.REMINDER, MessageStyle.EASY_READ)
+    assert saved.body == "Hello {first_name}.\n\nSee you {when}."
+
+    qtbot.mouseClick(words.reset_button, Qt.MouseButton.LeftButton)
+    assert (
+        "{event} is tomorrow" in words.body.toPlainText() or "tomorrow" in words.body.toPlainText()
+    )
+    assert desk.mail.template(MessageKind.REMINDER, MessageStyle.EASY_READ).body != saved.body
+    for page in (dialog.settings, dialog.templates):
+        letters = _mnemonics(page)
+        assert len(letters) == len(set(letters)), letters
+    dialog.resize(720, 640)
+    dialog.show()
+    dialog.grab().save(str(SHOTS / "email-settings-dialog.png"))
+
+
+def test_reminders_are_chosen_in_the_same_dialog(
+    qtbot: QtBot, desk: Desk, event_id: str, server: Inbox
+) -> None:
+    dialog = EmailTicketsDialog(desk.mail, event_id, ScriptedMailPrompts())
+    qtbot.addWidget(dialog)
+    letters = _mnemonics(dialog)
+    assert len(letters) == len(set(letters)), letters
+    dialog.what.setCurrentIndex(1)
+    assert dialog.windowTitle() == "Email reminders"
+    assert "1 person will get a message" in dialog.summary.text()
+    assert not dialog.save_button.isVisible()
+    with qtbot.waitSignal(dialog.sent, timeout=30000):
+        qtbot.mouseClick(dialog.send_button, Qt.MouseButton.LeftButton)
+    assert [to for to, _ in server.received] == [["aisha@example.org"]]

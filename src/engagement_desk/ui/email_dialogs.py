@@ -31,15 +31,17 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QTableView,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from engagement_desk.core.messages import MessageKind, MessageStyle
+from engagement_desk.core.messages import PLACEHOLDERS, MessageKind, MessageStyle, Template
 from engagement_desk.services.errors import UserError
 from engagement_desk.services.mail import (
     DEFAULT_CONTACT,
@@ -127,10 +129,10 @@ class EmailSettingsWidget(QWidget):
         self.easy_read = QCheckBox("Send &easy-read messages to everyone")
         self.keyring_note = QLabel(KEYRING_YES if mail.keeps_passwords() else KEYRING_NO)
         self.keyring_note.setWordWrap(True)
-        self.save_button = QPushButton("&Save email settings")
+        self.save_button = QPushButton("Sa&ve email settings")
         self.test_to = QLineEdit()
         self.test_to.setPlaceholderText("your.name@council.gov.uk")
-        self.test_button = QPushButton("Send &test message")
+        self.test_button = QPushButton("Send test &message")
         self.status = QLabel("")
         self.status.setWordWrap(True)
         for widget, name in (
@@ -159,7 +161,7 @@ class EmailSettingsWidget(QWidget):
         form.addRow("Sender's &name:", self.sender_name)
         form.addRow("&User name (if needed):", self.user)
         form.addRow("Pass&word:", self.password)
-        form.addRow("Who families &contact:", self.contact)
+        form.addRow("Who families cont&act:", self.contact)
         # addRow gives each label its field as buddy: Alt + the underlined letter goes there.
         test_row = QHBoxLayout()
         test_label = QLabel("Test message &to:")
@@ -246,6 +248,89 @@ class EmailSettingsWidget(QWidget):
         self.status.setAccessibleDescription(text)
 
 
+class TemplatesWidget(QWidget):
+    """Edit the words of each message, plain English or easy read; placeholders checked."""
+
+    def __init__(self, mail: MailService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._mail = mail
+        self.kind = QComboBox()
+        for kind in MessageKind:
+            self.kind.addItem(kind.label, kind.value)
+        self.style_choice = QComboBox()
+        self.style_choice.addItem("Plain English", MessageStyle.PLAIN.value)
+        self.style_choice.addItem("Easy read", MessageStyle.EASY_READ.value)
+        self.subject = QLineEdit()
+        self.body = QPlainTextEdit()
+        self.body.setTabChangesFocus(True)
+        self.help = QLabel(
+            "Placeholders, in braces, are filled for each person: "
+            + ", ".join(f"{{{name}}}" for name in PLACEHOLDERS)
+            + ". A line starting '# ' is a heading; '- ' starts a list item. A heading whose "
+            "section comes out empty is left out."
+        )
+        self.help.setWordWrap(True)
+        self.save_button = QPushButton("Save these wor&ds")
+        self.reset_button = QPushButton("Back to the de&fault words")
+        self.status = QLabel("")
+        self.status.setWordWrap(True)
+        for widget, name in (
+            (self.kind, "Which message"),
+            (self.style_choice, "Plain English or easy read"),
+            (self.subject, "Subject"),
+            (self.body, "Message"),
+            (self.help, "Placeholders you can use"),
+            (self.save_button, "Save these words"),
+            (self.reset_button, "Back to the default words"),
+            (self.status, "Template result"),
+        ):
+            widget.setAccessibleName(name)
+        form = QFormLayout()
+        form.addRow("&Message:", self.kind)
+        form.addRow("St&yle:", self.style_choice)
+        form.addRow("S&ubject:", self.subject)
+        form.addRow("&Words:", self.body)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.reset_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.help)
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+        self.kind.currentIndexChanged.connect(lambda _i: self.load())
+        self.style_choice.currentIndexChanged.connect(lambda _i: self.load())
+        self.save_button.clicked.connect(self.save)
+        self.reset_button.clicked.connect(self.reset)
+        self.load()
+
+    def _chosen(self) -> tuple[MessageKind, MessageStyle]:
+        return MessageKind(self.kind.currentData()), MessageStyle(self.style_choice.currentData())
+
+    def load(self) -> None:
+        template = self._mail.template(*self._chosen())
+        self.subject.setText(template.subject)
+        self.body.setPlainText(template.body)
+        self.status.setText("")
+
+    def save(self) -> bool:
+        try:
+            self._mail.save_template(
+                *self._chosen(), Template(self.subject.text(), self.body.toPlainText())
+            )
+        except UserError as exc:
+            self.status.setText(f"Not saved: {exc}")
+            return False
+        self.status.setText("Saved: the next messages use these words.")
+        return True
+
+    def reset(self) -> None:
+        self._mail.reset_template(*self._chosen())
+        self.load()
+        self.status.setText("Back to the default words.")
+
+
 class EmailSettingsDialog(QDialog):
     def __init__(
         self, mail: MailService, prompts: MailPrompts | None = None, parent: QWidget | None = None
@@ -253,10 +338,14 @@ class EmailSettingsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Email settings")
         self.settings = EmailSettingsWidget(mail, prompts, self)
+        self.templates = TemplatesWidget(mail, self)
+        tabs = QTabWidget()
+        tabs.addTab(self.settings, "Mail server")
+        tabs.addTab(self.templates, "Message words")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.settings)
+        layout.addWidget(tabs)
         layout.addWidget(buttons)
 
 
@@ -323,6 +412,11 @@ class EmailTicketsDialog(QDialog):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("Who will get a message")
+        self.what = QComboBox()
+        self.what.addItem("Tickets (waiting-list people are told they are waiting)", "ticket")
+        self.what.addItem("Reminders, for the day before", "reminder")
+        self.what.setCurrentIndex(1 if kind is MessageKind.REMINDER else 0)
+        self.what.setAccessibleName("What to send")
         self.everyone = QCheckBox("Send &again to everyone, not only those not sent one yet")
         self.everyone.setAccessibleName("Send again to everyone")
         self.model = PlanModel()
@@ -364,6 +458,12 @@ class EmailTicketsDialog(QDialog):
         buttons.addWidget(self.settings_button)
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
+        what_row = QHBoxLayout()
+        what_label = QLabel("&What to send:")
+        what_label.setBuddy(self.what)
+        what_row.addWidget(what_label)
+        what_row.addWidget(self.what, 1)
+        layout.addLayout(what_row)
         layout.addWidget(self.summary)
         layout.addWidget(self.everyone)
         layout.addWidget(self.table, 1)
@@ -372,6 +472,7 @@ class EmailTicketsDialog(QDialog):
         layout.addWidget(self.status)
         layout.addLayout(buttons)
         self.everyone.toggled.connect(lambda _on: self.refresh())
+        self.what.currentIndexChanged.connect(lambda _i: self._choose_kind())
         self.send_button.clicked.connect(self.send)
         self.save_button.clicked.connect(self.save_files)
         self.close_button.clicked.connect(self.reject)
@@ -474,6 +575,14 @@ class EmailTicketsDialog(QDialog):
         )
         self.status.setText(text)
         self.sent.emit(text)
+
+    def _choose_kind(self) -> None:
+        self._kind = MessageKind(self.what.currentData())
+        self.setWindowTitle(
+            "Email reminders" if self._kind is MessageKind.REMINDER else "Email tickets"
+        )
+        self.save_button.setVisible(self._kind is MessageKind.TICKET)
+        self.refresh()
 
     def edit_settings(self) -> None:
         dialog = EmailSettingsDialog(self._mail, self._prompts, self)
