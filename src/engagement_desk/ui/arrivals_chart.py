@@ -14,9 +14,9 @@ from engagement_desk.ui.layouts import WrappingLabel, text_lines
 
 
 def whole_number_axis(axis: QValueAxis, largest: float) -> None:
-    """A count axis: ticks only at whole numbers (never 0, 0, 1, 1), about five of them, and
+    """A count axis: ticks only at whole numbers (never 0, 0, 1, 1), at most five labels, and
     room above the tallest bar for its number."""
-    step = next(m * 10**e for e in range(9) for m in (1, 2, 5) if largest / (m * 10**e) <= 5)
+    step = next(m * 10**e for e in range(9) for m in (1, 2, 5) if largest / (m * 10**e) <= 3)
     top = (int(largest) // step + 1) * step
     axis.setRange(0, top)
     axis.setTickType(QValueAxis.TickType.TicksDynamic)
@@ -92,7 +92,8 @@ class ArrivalsChart(QWidget):
         series = QBarSeries()
         series.append(bars)
         series.setLabelsVisible(True)
-        series.setLabelsPosition(QBarSeries.LabelsPosition.LabelsOutsideEnd)
+        series.setLabelsPosition(QBarSeries.LabelsPosition.LabelsInsideEnd)
+        bars.setLabelColor(QColor("#ffffff"))
         self.chart.addSeries(series)
         x_axis = QBarCategoryAxis()
         x_axis.append(labels)

@@ -209,12 +209,12 @@ class CheckInPage(QWidget):
         right = QVBoxLayout(right_panel)
         right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(QLabel("Last check-ins"))
-        right.addWidget(self.recent_table, 2)
+        right.addWidget(self.recent_table, 1)
         undo_row = QHBoxLayout()
         undo_row.addWidget(self.undo_last_button)
         undo_row.addWidget(self.undo_selected_button)
         right.addLayout(undo_row)
-        right.addWidget(self.chart, 1)
+        right.addWidget(self.chart, 2)  # room for its axis to be read
 
         top = FlowLayout()  # the buttons go onto a second line when the text is large
         top.addWidget(QLabel("<h2>Check-in</h2>"))

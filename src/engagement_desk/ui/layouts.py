@@ -92,6 +92,11 @@ class FlowLayout(QLayout):
     def minimumSize(self) -> QSize:
         widest = max((item.minimumSize().width() for item in self._visible()), default=0)
         width = self._last_width if self._last_width > 0 else self.sizeHint().width()
+        parent = self.parentWidget()
+        if parent is not None and not parent.isVisible():
+            # Not on screen (a page not shown yet): its last width may be a stale one from
+            # before the window had its size, so it asks for nothing beyond one line.
+            width = self.sizeHint().width()
         height = self.heightForWidth(max(width, widest + self._margin_width()))
         margins = self.contentsMargins()
         return QSize(widest + margins.left() + margins.right(), height)

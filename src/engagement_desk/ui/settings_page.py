@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from engagement_desk.core.scanning import MAX_AFFIX_LENGTH, ScannerSettings, affix_problem
-from engagement_desk.ui.layouts import ContentScroll
+from engagement_desk.ui.layouts import ContentScroll, SideBySide
 
 READY_AFTER_MAX = 120
 
@@ -127,11 +127,18 @@ class SettingsPage(QWidget):
         self.scanner_problem.hide()
         desk_form.addRow(self.scanner_problem)
 
+        left, right = QWidget(), QWidget()
+        basics = QVBoxLayout(left)
+        basics.setContentsMargins(0, 0, 0, 0)
+        basics.addLayout(form)
+        basics.addWidget(desk_box)
+        basics.addStretch(1)
+        self._content = QVBoxLayout(right)  # sections other parts of the app add
+        self._content.setContentsMargins(0, 0, 0, 0)
+        self._content.addStretch(1)
         content = QVBoxLayout()
-        content.addLayout(form)
-        content.addWidget(desk_box)
-        content.addStretch(1)
-        self._content = content
+        # Two columns when the window is wide enough, so a laptop screen needs no scrolling.
+        content.addWidget(SideBySide([(left, 1), (right, 1)]))
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Settings</h2>"))
         layout.addWidget(ContentScroll(content), 1)  # large text on a small screen scrolls
