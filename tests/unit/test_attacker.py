@@ -30,6 +30,7 @@ What the attacker knows (all of it true of every event, and most of it printed):
 
 from __future__ import annotations
 
+import io
 import math
 import random
 import re
@@ -736,3 +737,54 @@ def test_the_attacker_works_out_the_dot_voters_from_the_wall() -> None:
     _method(att, method, EventRules(priorities=3, dots_each=3, top_k=3), "")
     # 43 - 31 = 12 dots at the desk, at most 3 each: at least 4 people, and fewer than 5.
     assert att.pinned() == {"responses": (4, 4)}
+
+
+# ---- nothing drawn that the attacker did not read ----------------------------------------------
+
+
+def _numbers(text: str) -> set[str]:
+    return {n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text)}
+
+
+def test_every_number_in_the_pdf_priorities_section_is_one_the_attacker_read(
+    demo_desk: Desk,
+) -> None:
+    """Read the rendered PDF's text: each number printed about the priorities must be one
+    the attacker took from the summary object (so nothing is drawn that it did not see)."""
+    from pypdf import PdfReader
+
+    from engagement_desk.reports.event_report import render_event_report
+
+    held = demo_desk.summaries.programme_summary().events
+    row = next(r for r in held if r.title.startswith("Have your say"))
+    summary = demo_desk.summaries.event_summary(row.event_id)
+    pdf = render_event_report(summary)
+    pages = PdfReader(io.BytesIO(pdf)).pages
+    text = " ".join(" ".join((p.extract_text() or "") for p in pages).split())
+    part = text[text.index("Priorities What people said") : text.index("Themes from comments")]
+    part = re.sub(r"Page \d+ of \d+", " ", part)
+    part = re.sub(r"Generated \d+ \w+ \d{4} at \d\d:\d\d", " ", part)
+    read: set[str] = set()
+    n = rules_of(demo_desk, row.event_id).priorities
+    for method in summary.methods:
+        cells = [method.responses, method.linked_responses]
+        cells += [r.responses for g in method.by_group for r in g.rows]
+        cells += [g.total for g in method.by_group]
+        cells += [c for s in method.scores for c in s.positions]
+        read |= {str(c.value) for c in cells if c.value is not None}
+        read |= {str(method.tally_dots or 0)}
+        for s in method.scores:
+            if s.total is not None:
+                read.add(str(s.total))
+            if s.mean is not None:
+                read |= {f"{s.mean:.1f}", str(round(s.mean))}
+            if s.share:
+                read.add(s.share.rstrip("%"))
+        read |= _numbers(method.reading)
+        # Labels, not figures: age bands ('11-16') and postcode districts ('M45').
+        read |= {x for g in method.by_group for r in g.rows for x in _numbers(r.group)}
+    # Words of the method, not figures: place names (1st ...), 'out of 5', '100 points',
+    # 'fewer than 5' and the weights of a first place in the chart's description.
+    vocabulary = {str(k) for k in range(1, n + 1)} | {"100", str(summary.threshold)}
+    unread = _numbers(part) - read - vocabulary
+    assert not unread, f"numbers drawn in the PDF but not read by the attacker: {unread}"

@@ -241,7 +241,7 @@ def _method(method: MethodResult) -> list[Block]:
     if method.shown and any(not s.withheld for s in method.scores):
         blocks.append(_chart(method))
     withheld = [s.title for s in method.scores if s.withheld]
-    if method.shown and withheld:
+    if method.shown and withheld and len(withheld) < len(method.scores):
         blocks.append(Text(f"Score of {join_titles(withheld)}: {WITHHELD}."))
     if method.reading:
         blocks.append(Text(method.reading, "reading"))
