@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 
 from engagement_desk.core.clock import to_local
 from engagement_desk.db.models import RegistrationStatus
-from engagement_desk.reports.tickets import render_tickets
 from engagement_desk.services.errors import UserError
 from engagement_desk.services.events import EventService, When
 from engagement_desk.services.files import save_file
@@ -460,6 +459,10 @@ class PeoplePage(QWidget):
         tickets = self._tickets
 
         def job(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> int:
+            # Imported here: the PDF libraries take most of a second to load, which the
+            # app's start-up should not wait for.
+            from engagement_desk.reports.tickets import render_tickets
+
             batch = tickets.ticket_sheet(event_id)
             if not batch.tickets:
                 raise UserError("Nobody registered for this event has a place yet, so no tickets.")
