@@ -148,6 +148,9 @@ def test_edits_on_two_laptops_to_the_same_person_are_a_listed_conflict_in_either
         two = [copy.packs.open_bundle(b, PASSPHRASE) for b in reversed(bundles)]
         second_order = copy.packs.merge_bundles(two)
         here, there = details(office, jo), details(copy, jo)
+        again = office.packs.merge_bundles(
+            [office.packs.open_bundle(b, PASSPHRASE) for b in bundles]
+        )
     finally:
         copy.close()
 
@@ -162,6 +165,8 @@ def test_edits_on_two_laptops_to_the_same_person_are_a_listed_conflict_in_either
         lines = [line for r in results for line in describe_merge(r)]
         assert any(f"Person {jo}, access notes" in line for line in lines)
         assert not any("Jo Bloggs" in line for line in lines)  # ids, never names
+    # Listed once: merging the same bundles again lists nothing more.
+    assert [r.conflicts for r in again] == [[], []]
 
 
 def test_an_office_change_and_a_door_change_to_the_same_detail_conflict_the_later_wins(

@@ -91,6 +91,7 @@ BUNDLE_FORMAT = 2
 CHUNK = 5_000
 NOTHING_IMPORTED = "Nothing was imported."
 NOTHING_MERGED = "Nothing was merged."
+DETAIL_CONFLICT = "detail changed on both sides"
 
 
 @dataclass(frozen=True)
@@ -1114,6 +1115,8 @@ class PackService:
                 )
                 for detail, ours, other in merged.conflicts:
                     kept, lost = (other, ours) if merged.changes[detail] == other else (ours, other)
+                    if not self._first_time(s, person.id, detail, kept, lost):
+                        continue  # listed when these two changes first met
                     conflicts.append(
                         DetailConflict(
                             person.id,
@@ -1136,6 +1139,32 @@ class PackService:
                 person.field_changes = merged.changes
                 updated += 1
         return new, updated, conflicts
+
+    def _first_time(
+        self,
+        s: Session,
+        person_id: str,
+        detail: str,
+        kept: Mapping[str, Any],
+        lost: Mapping[str, Any],
+    ) -> bool:
+        """Note a conflict in the audit log (ids, a detail's name and times, no values);
+        False when it was noted before (the same bundle merged again)."""
+        changes = sorted((str(c["at"]), str(c["by"])) for c in (kept, lost))
+        note = f"{detail}: " + " and ".join(f"{by} at {at}" for at, by in changes)
+        seen = s.scalar(
+            select(
+                exists().where(
+                    AuditEntry.action == DETAIL_CONFLICT,
+                    AuditEntry.entity_id == person_id,
+                    AuditEntry.detail == note,
+                )
+            )
+        )
+        if seen:
+            return False
+        audit.record(s, self._device.id, DETAIL_CONFLICT, "person", person_id, note)
+        return True
 
     @staticmethod
     def _leave_out_erased(s: Session, bundle: Bundle, result: MergeResult) -> None:
