@@ -91,7 +91,15 @@ from engagement_desk.core.summary import (
     withheld_reading,
 )
 from engagement_desk.core.suppression import NOT_SHOWN as HIDDEN_TO_PROTECT
-from engagement_desk.core.suppression import SMALL, protect_overlapping, protect_ranking
+from engagement_desk.core.suppression import (
+    SMALL,
+    Constraint,
+    IntegerSystem,
+    at_most,
+    equal,
+    protect_overlapping,
+    protect_ranking,
+)
 from engagement_desk.db.database import Database
 from engagement_desk.db.models import (
     Action,
@@ -420,7 +428,46 @@ def _attendance_totals(
         cells = protect(values, relations, threshold, hide_first=rank, published=published)
     except Unprotectable:
         cells = {k: Cell.not_shown() for k in values}
-    return _attendance_of({name: cells[("total", name)] for name in _ATTENDANCE_FIELDS})
+    totals = {name: cells[("total", name)] for name in _ATTENDANCE_FIELDS}
+    # Sums checked one at a time can miss what rows and columns give away together: check
+    # the whole table exactly, and hide every total if anything can still be worked out.
+    if _attendance_pinned(ids, values, published, totals, threshold):
+        totals = {
+            name: Cell.fewer_than(threshold)
+            if is_small_total(values[("total", name)], threshold)
+            else Cell.not_shown()
+            for name in _ATTENDANCE_FIELDS
+        }
+    return _attendance_of(totals)
+
+
+def _attendance_pinned(
+    ids: Sequence[str],
+    values: Mapping[tuple[str, str], int],
+    published: Mapping[tuple[str, str], Cell],
+    totals: Mapping[str, Cell],
+    threshold: int,
+) -> bool:
+    cells = {**published, **{("total", name): cell for name, cell in totals.items()}}
+    ranges: dict[tuple[str, str], tuple[int, int]] = {}
+    for key, cell in cells.items():
+        if cell.value is not None:
+            ranges[key] = (cell.value, cell.value)
+        elif cell.text == NOT_SHOWN:
+            ranges[key] = (threshold, max(threshold, values[key], sum(values.values())))
+        else:
+            ranges[key] = (1, max(threshold - 1, 1))
+    rows = [*ids, "total"]
+    constraints: list[Constraint[tuple[str, str]]] = []
+    for row in rows:
+        constraints.append(
+            equal([((row, "registered"), -1), ((row, "checked_in"), 1), ((row, "no_shows"), 1)], 0)
+        )
+        constraints.append(at_most([((row, "walk_ins"), 1), ((row, "checked_in"), -1)], 0))
+    for name in _ATTENDANCE_FIELDS:
+        constraints.append(equal([*(((e, name), 1) for e in ids), (("total", name), -1)], 0))
+    hidden = [k for k, cell in cells.items() if cell.suppressed]
+    return bool(IntegerSystem(ranges, constraints).pinned(hidden, values))
 
 
 # ---- who came --------------------------------------------------------------------------
