@@ -1336,8 +1336,8 @@ def describe_merge(result: MergeResult) -> list[str]:
     if result.details_updated:
         lines.append(
             f"Details of {_plural(result.details_updated, 'person', 'people')} here changed on "
-            "that laptop (access needs, names, consents) were brought in; where a detail was "
-            "changed on both, the later change was kept."
+            "that laptop (such as access needs, names or consents) were brought in; where a "
+            "detail was changed on both, the later change was kept."
         )
     if result.conflicts:
         lines.append(
