@@ -546,3 +546,21 @@ def test_forgetting_a_persons_registrations_removes_their_outbox_rows(
     with desk.db.session() as s:
         assert "aisha@example.org" not in set(s.scalars(select(OutboxMessage.recipient)))
     assert desk.outbox.waiting_count() == 2
+
+
+def test_erasing_a_person_removes_their_emails_from_the_outbox(
+    desk: Desk, event_id: str, tmp_path: Path
+) -> None:
+    """Erased means gone: a waiting or sent email holds the address, the name and the ticket."""
+    desk.mail.save_settings(_settings(free_port()))  # nobody listens: the messages wait
+    assert desk.mail.queue_tickets(event_id).queued == 3
+    with desk.db.session() as s:
+        before = len(s.scalars(select(OutboxMessage)).all())
+
+    desk.privacy.erase_person("aisha@example.org")
+
+    with desk.db.session() as s:
+        left = s.scalars(select(OutboxMessage)).all()
+    assert len(left) == before - 1
+    assert all(b"aisha" not in (m.content or b"").lower() for m in left)
+    assert desk.outbox.waiting_count() == before - 1

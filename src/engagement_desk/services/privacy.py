@@ -38,6 +38,7 @@ from engagement_desk.db.models import (
 )
 from engagement_desk.services import audit
 from engagement_desk.services.devices import DeviceIdentity
+from engagement_desk.services.outbox import OutboxService
 from engagement_desk.services.registrations import (
     ERASED_TEXT,
     RegistrationService,
@@ -285,6 +286,8 @@ class PrivacyService:
             s, update(Question).where(Question.registration_id.in_(ids)).values(**question_values)
         )
         s.execute(update(Registration).where(linked).values(person_id=None))
+        # Emails waiting in (or sent from) the outbox hold their address and words.
+        OutboxService.forget_in(s, ids)
         # Audit details could quote them; the entries stay, their words do not.
         s.execute(
             update(AuditEntry).where(AuditEntry.entity_id.in_([person_id, *ids])).values(detail="")
