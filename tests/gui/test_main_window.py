@@ -142,3 +142,16 @@ def test_settings_holds_the_backups_and_backing_up_from_there_works(
         qtbot.mouseClick(panel.back_up_button, Qt.MouseButton.LeftButton)
     assert list(stick.iterdir()), "nothing was written to the chosen folder"
     assert panel.model.rowCount() >= before
+
+
+def test_settings_says_how_email_is_sent_and_opens_its_settings(
+    qtbot: QtBot, desk: Desk, prompter: ScriptedPrompter
+) -> None:
+    window = make_window(qtbot, desk, prompter)
+    section = window.email_settings
+    assert window.settings_page.isAncestorOf(section)
+    assert section.state.text().startswith("Not set up yet")
+    dialog = section.open_settings()
+    qtbot.addWidget(dialog)
+    assert dialog.isVisible() and dialog.windowTitle() == "Email settings"
+    dialog.reject()

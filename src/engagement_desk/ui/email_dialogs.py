@@ -349,6 +349,43 @@ class EmailSettingsDialog(QDialog):
         layout.addWidget(buttons)
 
 
+class EmailSection(QWidget):
+    """For the Settings page: how email is sent now, and the button that changes it."""
+
+    def __init__(self, mail: MailService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._mail = mail
+        self.state = QLabel()
+        self.state.setWordWrap(True)
+        self.open_button = QPushButton("Email settings and message &words…")
+        self.open_button.setAccessibleName(
+            "Email settings: the council's mail server and the words of each message"
+        )
+        self.open_button.clicked.connect(self.open_settings)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.state)
+        layout.addWidget(self.open_button)
+        self.refresh()
+
+    def refresh(self) -> None:
+        settings = self._mail.settings()
+        if settings is None:
+            text = (
+                "Not set up yet: tickets can still be saved as email files for Outlook. Set "
+                "up the council's mail server to send them from here."
+            )
+        else:
+            text = f"Sending through {settings.host}:{settings.port} from {settings.sender}."
+        self.state.setText(text)
+        self.state.setAccessibleName(text)
+
+    def open_settings(self) -> EmailSettingsDialog:
+        dialog = EmailSettingsDialog(self._mail, parent=self)
+        dialog.finished.connect(lambda _result: self.refresh())
+        dialog.open()
+        return dialog
+
+
 class PlanModel(QAbstractTableModel):
     """Who will get which message, then who will not and why."""
 

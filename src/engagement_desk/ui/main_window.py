@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
         from engagement_desk.services.signin import SignInService
         from engagement_desk.ui.backups_panel import BackupsPanel
         from engagement_desk.ui.checkin_page import CheckInPage
+        from engagement_desk.ui.email_dialogs import EmailSection
         from engagement_desk.ui.events_page import EventsPage
         from engagement_desk.ui.kiosk import SetPinDialog, open_kiosk
         from engagement_desk.ui.laptops_page import LaptopsPage
@@ -197,6 +198,8 @@ class MainWindow(QMainWindow):
         self.backups_panel.restored.connect(self.data_replaced)
         self.backups_panel.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.settings_page.add_section("Backups", self.backups_panel)
+        self.email_settings = EmailSection(desk.mail, self)
+        self.settings_page.add_section("Email", self.email_settings)
         self.laptops_page = LaptopsPage(
             desk.events, desk.packs, prompter, desk.clock, desk.device.name
         )
