@@ -31,12 +31,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import copy
 import enum
 import functools
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -91,6 +92,9 @@ BUNDLE_FORMAT = 2
 CHUNK = 5_000
 NOTHING_IMPORTED = "Nothing was imported."
 NOTHING_MERGED = "Nothing was merged."
+# SQLite's page cache while merging, in KiB (negative: a size, not a count of pages); taken
+# only as pages are used, and handed back after.
+MERGE_CACHE_KIB = -262_144
 DETAIL_CONFLICT = "detail changed on both sides"
 
 
@@ -938,7 +942,7 @@ class PackService:
         """Add what the office does not have; one transaction, so a failure changes nothing."""
         result = MergeResult(device_name=bundle.device_name)
         try:
-            with self._db.session() as s, s.begin():
+            with self._db.session() as s, s.begin(), _roomy_cache(s):
                 self._check_fits(s, bundle)
                 self._merge(s, bundle, result)
                 audit.record(
@@ -1687,6 +1691,24 @@ def _upsert(s: Session, table: Any, items: list[dict[str, Any]]) -> None:
         if item[key.name] in here:
             changes = {k: v for k, v in item.items() if k != key.name}
             s.execute(update(table).where(key == item[key.name]).values(**changes))
+
+
+@contextlib.contextmanager
+def _roomy_cache(s: Session) -> Iterator[None]:
+    """A larger SQLite page cache while a bundle merges. Tens of thousands of rows go into
+    indexes keyed by random ids, each checked against an office's registrations; with
+    SQLite's default 2 MB cache those pages were read again and again, and merging took
+    more than twice as long when the data doubled. The cache goes back to its size after."""
+    connection = s.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size={MERGE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size={int(before or -2000)}")
 
 
 def _same_email(s: Session, people: list[dict[str, Any]]) -> list[str]:
