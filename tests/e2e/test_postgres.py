@@ -152,7 +152,8 @@ def test_counts_on_postgres(pg_desk: Desk) -> None:
                 )
 
         register(RegistrationStatus.REGISTERED)
-        register(RegistrationStatus.REGISTERED, (False, False), (False, False))
+        # Checked in, undone, checked in again: one live check-in (the database refuses two).
+        register(RegistrationStatus.REGISTERED, (False, True), (False, False))
         register(RegistrationStatus.REGISTERED, (False, True))
         register(RegistrationStatus.REGISTERED, (True, False))
         register(RegistrationStatus.WAITLISTED)
