@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEventLoop, QLockFile
@@ -82,23 +83,21 @@ def run_gui(paths: AppPaths, database_url: str | None) -> int:
     )
     show_now(app, window)  # the window is on screen while the database layer loads
 
-    from engagement_desk.bootstrap import open_desk
     from engagement_desk.db.database import DatabaseProblem
-    from engagement_desk.services.devices import IdentityLost
     from engagement_desk.ui.backups_panel import AutomaticBackups
 
+    def ask(question: str) -> bool:
+        answer = QMessageBox.question(window, APP_NAME, question)
+        return answer == QMessageBox.StandardButton.Yes
+
     try:
-        try:
-            desk = open_desk(paths, database_url)
-        except IdentityLost as lost:
-            # Only when nothing remembers this laptop: ask before it becomes a new one.
-            answer = QMessageBox.question(window, APP_NAME, f"{lost}\n\nStart as a new laptop now?")
-            if answer != QMessageBox.StandardButton.Yes:
-                return 1
-            desk = open_desk(paths, database_url, new_identity=True)
+        opened = open_desk_asking(paths, database_url, ask)
     except DatabaseProblem as problem:
         QMessageBox.critical(window, APP_NAME, str(problem))
         return 1
+    if opened is None:
+        return 1
+    desk = opened
     log.info("opened %s on %s as %s", APP_NAME, desk.db.location, desk.device.name)
     window.attach(desk)
     automatic_backups = AutomaticBackups(desk.backups, parent=window)
@@ -117,6 +116,23 @@ def run_gui(paths: AppPaths, database_url: str | None) -> int:
         automatic_backups.at_close()
         desk.close()
         lock.unlock()
+
+
+def open_desk_asking(
+    paths: AppPaths, database_url: str | None, ask: Callable[[str], bool]
+) -> Desk | None:
+    """Open the desk; if nothing remembers this laptop's identity (its file and the spare
+    copy are damaged and its database never recorded it), ask before it becomes a new
+    laptop. None when the answer is no: the damaged identity is left for someone to look at."""
+    from engagement_desk.bootstrap import open_desk
+    from engagement_desk.services.devices import IdentityLost
+
+    try:
+        return open_desk(paths, database_url)
+    except IdentityLost as lost:
+        if not ask(f"{lost}\n\nStart as a new laptop now?"):
+            return None
+        return open_desk(paths, database_url, new_identity=True)
 
 
 def show_now(app: QApplication, window: MainWindow) -> None:
