@@ -91,6 +91,9 @@ class Attacker:
     lower: dict[str, int] = field(default_factory=dict)
     upper: dict[str, int] = field(default_factory=dict)
     hidden: dict[str, str] = field(default_factory=dict)  # name -> label as printed
+    # Counts not printed at all (a ranking's withheld table of places): one may be 0 or
+    # anything, but a single possible value from 1 to N-1 gives a small number away.
+    unprinted: set[str] = field(default_factory=set)
     equal: list[tuple[dict[str, int], int]] = field(default_factory=list)
     at_most: list[tuple[dict[str, int], int]] = field(default_factory=list)
 
@@ -185,7 +188,8 @@ class Attacker:
         )
         integrality = np.ones(len(names))
         found: dict[str, tuple[int, int]] = {}
-        for name in self.hidden:
+        watched = [*self.hidden, *(n for n in self.unprinted if self.upper[n] > 0)]
+        for name in watched:
             ends = []
             for sign in (1, -1):
                 c = np.zeros(len(names))
@@ -197,8 +201,13 @@ class Attacker:
         return found
 
     def pinned(self) -> dict[str, tuple[int, int]]:
-        """Hidden counts the attacker worked out: a single possible value."""
-        return {name: r for name, r in self.ranges().items() if r[0] == r[1]}
+        """Hidden counts the attacker worked out: a single possible value (for a count not
+        printed at all, a single value from 1 to N-1)."""
+        return {
+            name: r
+            for name, r in self.ranges().items()
+            if r[0] == r[1] and (name in self.hidden or 0 < r[0] < self.threshold)
+        }
 
 
 # ---- what an event summary prints ----------------------------------------------------------
@@ -299,6 +308,8 @@ def _method(att: Attacker, method: MethodResult, rules: EventRules, p: str) -> N
             for name, cell in zip(row, s.positions or (None,) * n, strict=True):
                 if cell is not None:
                     att.cell(name, cell)
+                else:
+                    att.unprinted.add(name)
             for name in row:
                 att.var(name)
                 att.le({name: 1, responses: -1})
@@ -423,12 +434,16 @@ def attack_programme(desk: Desk) -> tuple[Attacker, ProgrammeSummary]:
 
 
 def assert_safe(att: Attacker) -> None:
-    ranges = att.ranges()
+    found = att.ranges()
+    ranges = {k: r for k, r in found.items() if k in att.hidden}
     if att.threshold <= 2:
         # "fewer than 2" says 1 by itself; only the "not shown" counts can be protected.
         ranges = {k: r for k, r in ranges.items() if att.hidden[k] == "not shown"}
     pinned = {name: r for name, r in ranges.items() if r[0] == r[1]}
     assert not pinned, f"hidden counts worked out: {pinned}"
+    unprinted = {k: r for k, r in found.items() if k not in att.hidden}
+    small = {k: r for k, r in unprinted.items() if r[0] == r[1] and 0 < r[0] < att.threshold}
+    assert not small, f"counts in a withheld table worked out: {small}"
     for name, (low, high) in ranges.items():
         if att.hidden[name].startswith("fewer than"):
             assert 1 <= low < high <= att.threshold - 1, name

@@ -245,10 +245,15 @@ def test_the_reading_quotes_only_shown_numbers(desk: Desk) -> None:
     result = desk.summaries.event_summary(code).method("ranking")
     assert result is not None
     # Earlier help: 6 firsts and 4 seconds score 46, and 46 - 4 x 4 = 30 = 5 x 6 is the only
-    # way to make it, so its score would give the 4 away: no score is shown, nor quoted.
+    # way to make it, so its score would give the 4 away. The place counts give way first:
+    # with none of them shown, the scores pin nothing, so they are shown and the counts are
+    # neither shown nor quoted.
+    assert [s.total for s in result.scores] == [34, 0, 46, 0, 10]
+    assert all(s.positions == () for s in result.scores)
     assert result.reading == (
-        "The scores are not shown: with the counts below, they would reveal small numbers. "
-        "How many people put each priority in each place is shown below."
+        "Earlier help and prevention had the highest overall score (mean 4.6 out of 5). "
+        "How many people put each priority in each place is not shown: with the scores, it "
+        "would reveal small numbers."
     )
 
 

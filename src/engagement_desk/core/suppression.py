@@ -172,119 +172,145 @@ def _propagate(bounds: dict[K, list[int]], constraints: Sequence[Constraint[K]])
 SMALL = "small"  # shown as "fewer than N"
 NOT_SHOWN = "not shown"  # hidden to protect a small count: N or more
 
+Place = tuple[int, int]  # (row, place index)
+
 
 @dataclass(frozen=True)
 class RankingProtection:
-    """Which place counts are hidden (and how), and which priorities' scores are withheld.
+    """Which place counts are hidden (and how), and whether the scores can be shown.
 
-    ``withheld_all``: nothing of the table or the scores can be shown.
+    ``hidden``: (row, place index) -> SMALL or NOT_SHOWN.
+    ``table_withheld``: no place count is shown at all (the scores may still be).
+    ``withheld_scores``: the priorities whose scores cannot be shown (all of them or none).
+    ``withheld_all``: neither the place counts nor the scores can be shown.
     """
 
-    hidden: dict[tuple[int, int], str]  # (row, place index) -> SMALL or NOT_SHOWN
+    hidden: dict[Place, str]
     withheld_scores: frozenset[int]
+    table_withheld: bool = False
     withheld_all: bool = False
+    reason: str = ""
 
 
 def protect_ranking(
     positions: Sequence[Sequence[int]], rankings: int, threshold: int, top_k: int
 ) -> RankingProtection:
-    """Suppression for a ranking's place counts and scores (see the module notes).
+    """Suppression for a ranking's place counts and scores (see the module notes): the place
+    counts give way first, the scores only when even no place counts at all would not do.
 
     ``positions[p][k]``: how many of the ``rankings`` put priority ``p`` in place ``k + 1``.
     A first place is worth ``len(positions[p])`` points, the next one fewer, and so on.
     """
-    rows = len(positions)
-    places = max((len(row) for row in positions), default=0)
-    hidden: dict[tuple[int, int], str] = {}
+    primary: dict[Place, str] = {}
     if threshold > 1:
         for p, row in enumerate(positions):
             for k, count in enumerate(row):
                 if 0 < count < threshold:
-                    hidden[(p, k)] = SMALL
-    withheld: set[int] = set()
-    if not hidden:
+                    primary[(p, k)] = SMALL
+    if not primary:
         return RankingProtection({}, frozenset())
-    for _ in range(rows * places * 2 + rows + 1):
-        pinned = _pinned_places(positions, rankings, threshold, top_k, hidden, withheld)
-        if not pinned:
-            return RankingProtection(hidden, frozenset(withheld))
-        step = _next_step(positions, hidden, withheld, pinned)
-        if step is None:
-            break
-        if isinstance(step, int):
-            withheld.add(step)
-        else:
+    table = _RankingTable(positions, rankings, threshold, top_k)
+    hidden = table.protect_cells(primary, scores=True)
+    if hidden is not None:
+        return RankingProtection(hidden, frozenset())
+    if not table.pinned({}, scores=True, table_withheld=True):
+        return RankingProtection({}, frozenset(), table_withheld=True)
+    everyone = frozenset(range(len(positions)))
+    hidden = table.protect_cells(primary, scores=False)
+    if hidden is not None:
+        return RankingProtection(hidden, everyone)
+    return RankingProtection({}, everyone, table_withheld=True, withheld_all=True)
+
+
+class _RankingTable:
+    """The place counts of one ranking and every relation a reader knows between them."""
+
+    def __init__(
+        self, positions: Sequence[Sequence[int]], rankings: int, threshold: int, top_k: int
+    ) -> None:
+        self.positions = positions
+        self.rankings = rankings
+        self.threshold = threshold
+        self.top_k = top_k
+        self.n = max((len(row) for row in positions), default=0)
+        self.cells = [(p, k) for p, row in enumerate(positions) for k in range(len(row))]
+
+    def count(self, cell: Place) -> int:
+        return self.positions[cell[0]][cell[1]]
+
+    def protect_cells(
+        self, primary: Mapping[Place, str], *, scores: bool
+    ) -> dict[Place, str] | None:
+        """Complementary suppression inside the table: while a hidden count is pinned, hide
+        the smallest shown count (not 0) in its row, else in its column. None when nothing
+        is left to hide and a count is still pinned (or the search gave up)."""
+        hidden = dict(primary)
+        for _ in range(len(self.cells) + 1):
+            pinned = self.pinned(hidden, scores=scores)
+            if not pinned:
+                return hidden
+            step = self._next_cell(hidden, pinned)
+            if step is None:
+                return None
             hidden[step] = NOT_SHOWN
-    return RankingProtection(hidden, frozenset(range(rows)), withheld_all=True)
+        return None
 
+    def _next_cell(self, hidden: Mapping[Place, str], pinned: Sequence[Place]) -> Place | None:
+        def smallest(cells: list[Place]) -> Place | None:
+            shown = [c for c in cells if c not in hidden and self.count(c) > 0]
+            return min(shown, key=lambda c: (self.count(c), c)) if shown else None
 
-def _next_step(
-    positions: Sequence[Sequence[int]],
-    hidden: Mapping[tuple[int, int], str],
-    withheld: set[int],
-    pinned: Sequence[tuple[int, int]],
-) -> tuple[int, int] | int | None:
-    """What to hide next: a count in a pinned count's row, else that row's score, else a
-    count in a pinned count's column (a row or a place index); None when nothing is left."""
+        for p, _ in pinned:
+            found = smallest([(p, j) for j in range(len(self.positions[p]))])
+            if found:
+                return found
+        for _, k in pinned:
+            found = smallest([c for c in self.cells if c[1] == k])
+            if found:
+                return found
+        return None
 
-    def shown(cells: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        return [c for c in cells if c not in hidden and positions[c[0]][c[1]] > 0]
-
-    def smallest(cells: list[tuple[int, int]]) -> tuple[int, int]:
-        return min(cells, key=lambda c: (positions[c[0]][c[1]], c))
-
-    for p, _ in pinned:
-        in_row = shown([(p, j) for j in range(len(positions[p]))])
-        if in_row:
-            return smallest(in_row)
-    for p, _ in pinned:
-        if p not in withheld:
-            return p
-    for _, k in pinned:
-        in_column = shown([(q, k) for q in range(len(positions)) if k < len(positions[q])])
-        if in_column:
-            return smallest(in_column)
-    return None
-
-
-def _pinned_places(
-    positions: Sequence[Sequence[int]],
-    rankings: int,
-    threshold: int,
-    top_k: int,
-    hidden: Mapping[tuple[int, int], str],
-    withheld: set[int],
-) -> list[tuple[int, int]]:
-    n = max((len(row) for row in positions), default=0)
-    ranges: dict[tuple[int, int], tuple[int, int]] = {}
-    truth: dict[tuple[int, int], int] = {}
-    for p, row in enumerate(positions):
-        for k, count in enumerate(row):
-            truth[(p, k)] = count
-            label = hidden.get((p, k))
-            if label == SMALL:
-                ranges[(p, k)] = (1, threshold - 1)
+    def pinned(
+        self, hidden: Mapping[Place, str], *, scores: bool, table_withheld: bool = False
+    ) -> list[Place]:
+        """The hidden counts that the printed figures leave only one value for. With the
+        table withheld, a reader knows no count; then a count of 1 to N-1 must not follow
+        from the scores (any value, 0 included, may stand beside it)."""
+        ranges: dict[Place, tuple[int, int]] = {}
+        truth = {c: self.count(c) for c in self.cells}
+        for cell in self.cells:
+            count = truth[cell]
+            label = hidden.get(cell)
+            if table_withheld:
+                beyond = cell[1] >= self.top_k and count == 0
+                ranges[cell] = (0, 0) if beyond else (0, self.rankings)
+            elif label == SMALL:
+                ranges[cell] = (1, self.threshold - 1)
             elif label == NOT_SHOWN:
-                ranges[(p, k)] = (threshold, max(threshold, rankings))
+                ranges[cell] = (self.threshold, max(self.threshold, self.rankings))
             else:
-                ranges[(p, k)] = (count, count)
-    constraints: list[Constraint[tuple[int, int]]] = []
-    for p, row in enumerate(positions):
-        cells = [(p, k) for k in range(len(row))]
-        if p not in withheld:
-            score = sum((n - k) * c for k, c in enumerate(row))
-            constraints.append(equal([(c, n - c[1]) for c in cells], score))
-        constraints.append(at_most([(c, 1) for c in cells], rankings))
-    columns = [[(p, k) for p in range(len(positions)) if k < len(positions[p])] for k in range(n)]
-    if columns:
-        constraints.append(equal([(c, 1) for c in columns[0]], rankings))
-    for k in range(1, n):
-        constraints.append(
-            at_most([*((c, 1) for c in columns[k]), *((c, -1) for c in columns[k - 1])], 0)
-        )
-    constraints.append(at_most([(c, 1) for column in columns for c in column], top_k * rankings))
-    system = IntegerSystem(ranges, constraints)
-    return system.pinned(list(hidden), truth)
+                ranges[cell] = (count, count)
+        if table_withheld:
+            watched = [c for c in self.cells if 0 < truth[c] < self.threshold]
+        else:
+            watched = list(hidden)
+        n = self.n
+        constraints: list[Constraint[Place]] = []
+        for p, row in enumerate(self.positions):
+            cells = [(p, k) for k in range(len(row))]
+            if scores:
+                score = sum((n - k) * c for k, c in enumerate(row))
+                constraints.append(equal([(c, n - c[1]) for c in cells], score))
+            constraints.append(at_most([(c, 1) for c in cells], self.rankings))
+        columns = [[c for c in self.cells if c[1] == k] for k in range(n)]
+        if columns:
+            constraints.append(equal([(c, 1) for c in columns[0]], self.rankings))
+        for k in range(1, n):
+            constraints.append(
+                at_most([*((c, 1) for c in columns[k]), *((c, -1) for c in columns[k - 1])], 0)
+            )
+        constraints.append(at_most([(c, 1) for c in self.cells], self.top_k * self.rankings))
+        return IntegerSystem(ranges, constraints).pinned(watched, truth)
 
 
 # ---- a breakdown where one person may be in several rows -------------------------------------

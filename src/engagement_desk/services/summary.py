@@ -778,11 +778,10 @@ def _scores(
             threshold,
             data.top_k or len(ids),
         )
-        shown = [pid for i, pid in enumerate(ids) if i not in guard.withheld_scores]
-        if len(shown) < len(ids):
-            # A withheld score might be the highest: a chart of the rest would put the wrong
-            # priority first, so no score is shown (fewer numbers never pin anything).
-            shown = []
+        # The place counts give way before any score does (protect_ranking); a score is
+        # withheld only when even no place counts at all would not keep them hidden, and
+        # then no score is shown: a withheld one might be the highest.
+        shown = [] if guard.withheld_scores else ids
         groups = ordered({pid: borda[pid] for pid in shown})
         placed = places(groups)
 
@@ -804,7 +803,7 @@ def _scores(
                 share=None,
                 place=placed.get(pid),
                 positions=()
-                if guard.withheld_all
+                if guard.table_withheld
                 else tuple(cell(i, k, c) for k, c in enumerate(borda[pid].positions)),
             )
             for i, pid in enumerate(ids)
@@ -859,7 +858,9 @@ def _method_result(
         )
     scores, groups = _scores(method, data, priorities, threshold, responses)
     if method == "ranking":
-        reading = ranking_reading(scores, responses, [[titles[p] for p in g] for g in groups])
+        reading = _with_table_note(
+            ranking_reading(scores, responses, [[titles[p] for p in g] for g in groups]), scores
+        )
     elif method == "dots":
         reading = dots_reading(scores, _wall_dots(data, threshold))
     else:
@@ -878,6 +879,22 @@ def _method_result(
         if linked and linked.total
         else (),
     )
+
+
+def _with_table_note(reading: str, scores: Sequence[PriorityScore]) -> str:
+    """Say why the table of places is missing when suppression withheld it."""
+    if not scores or any(s.positions for s in scores):
+        return reading
+    if all(s.total is None for s in scores):
+        return (
+            "Neither the scores nor how many people put each priority in each place are "
+            "shown: with the number of rankings, they would reveal small numbers."
+        )
+    note = (
+        "How many people put each priority in each place is not shown: with the scores, "
+        "it would reveal small numbers."
+    )
+    return f"{reading} {note}" if reading else note
 
 
 def _method_name(method: ResponseMethod | str) -> str:
