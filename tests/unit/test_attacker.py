@@ -56,6 +56,7 @@ from engagement_desk.core.summary import (
     PriorityScore,
     ProgrammeSummary,
 )
+from engagement_desk.core.suppression import SMALL, protect_ranking
 from engagement_desk.db.models import (
     CheckIn,
     Comment,
@@ -479,6 +480,25 @@ def test_the_demo_programme_hides_nothing_that_can_be_worked_out(demo_desk: Desk
     assert_safe(att)
 
 
+def test_every_demo_event_that_collected_rankings_shows_its_ranking_scores(
+    demo_desk: Desk,
+) -> None:
+    """The scores are the finding: place counts give way first, so every demo event with
+    rankings shows a score for every priority, and the attacker still pins nothing."""
+    checked = 0
+    for row in demo_desk.summaries.programme_summary().events:
+        method = demo_desk.summaries.event_summary(row.event_id).method("ranking")
+        if method is None or method.responses.value == 0:
+            continue
+        checked += 1
+        missing = [s.title for s in method.scores if s.total is None]
+        assert method.shown and not missing, (
+            f"{row.title}: the ranking scores of {missing} are withheld; the attacker must "
+            "show that even with every place count hidden they would pin a small number"
+        )
+    assert checked >= 5, "the demo has five events with rankings"
+
+
 # ---- random events ---------------------------------------------------------------------------
 
 
@@ -713,6 +733,42 @@ def test_the_attacker_breaks_the_old_rule_on_the_demo(demo_desk: Desk) -> None:
         _method(att, old, rules_of(demo_desk, row.event_id), "")
         broken += len(att.pinned())
     assert broken > 0
+
+
+def test_the_attacker_works_out_a_count_from_a_score_when_the_table_is_withheld() -> None:
+    """With no place counts printed at all, a score of 3 where people ranked their top 3 of
+    5 can only be one third place: a withheld table does not protect that row by itself."""
+    # The truth: (0, 0, 1), (10, 5, 5), (10, 5, 4), (0, 10, 10) and (0, 0, 0) of 20.
+    method = _ranking_method([(3, ()), (85, ()), (82, ()), (70, ()), (0, ())], rankings=20)
+    att = Attacker(threshold=5)
+    _method(att, method, EventRules(priorities=5, dots_each=3, top_k=3), "")
+    pinned = att.pinned()
+    assert pinned["place:p0:3"] == (1, 1)
+    assert set(pinned) <= att.unprinted
+
+
+def test_place_counts_give_way_before_scores() -> None:
+    """The order of protection, on the issue's example: the scores stay; the place counts
+    that would let the score give a small count away are hidden; and a score is withheld
+    only when even a table with no counts at all would give one away."""
+    positions = [[6, 5, 7, 0, 0], [14, 8, 3, 0, 0], [8, 6, 7, 0, 0]]
+    guard = protect_ranking(positions, 28, 5, 3)
+    assert not guard.withheld_scores and not guard.table_withheld
+    assert guard.hidden[(1, 2)] == SMALL
+    assert len(guard.hidden) > 1  # a count beside the 3 is hidden too, not the score
+
+    # Ten rankings: Earlier help 6 firsts and 4 seconds (46), Local 2 firsts and 6 seconds
+    # (34), Invest 2 firsts (10). No complementary count keeps the 4 hidden beside a score of
+    # 46, but with no place counts shown, 46 = 5 x 2 + 4 x 9 too: the scores stay.
+    positions = [[2, 6, 0, 0, 0], [0, 0, 0, 0, 0], [6, 4, 0, 0, 0], [0] * 5, [2, 0, 0, 0, 0]]
+    guard = protect_ranking(positions, 10, 5, 5)
+    assert guard.table_withheld and not guard.withheld_scores and not guard.withheld_all
+
+    # A score of 3 is one third place whatever the table says: every score is withheld and
+    # the place counts are shown, protected as counts that add up.
+    positions = [[0, 0, 1, 0, 0], [5, 0, 0, 0, 0], [0, 5, 0, 0, 0], [0, 0, 4, 0, 0], [0] * 5]
+    guard = protect_ranking(positions, 5, 5, 3)
+    assert guard.withheld_scores == frozenset(range(5)) and not guard.table_withheld
 
 
 def _true_positions(desk: Desk, event_id: str) -> dict[str, list[int]]:
