@@ -17,16 +17,25 @@ assignment of the hidden counts that fits everything printed. A hidden count is 
 no such assignment changes it. :class:`IntegerSystem` does that search exactly (bound
 propagation and branching over small integer ranges).
 
-For the "how many people put each priority in each place" table, :func:`protect_ranking`
-starts from primary suppression and, while any hidden count is pinned, hides more:
+For the "how many people put each priority in each place" table, the scores are the finding
+and the place counts are detail, so :func:`protect_ranking` lets the place counts give way
+first. Starting from primary suppression, while any hidden count is pinned:
 
-1. another count in the pinned count's row (the smallest shown count that is not 0, as
-   "not shown"), since the row's score ties them together;
-2. when the row has nothing left to hide, that priority's score, mean and place are
-   withheld ("not shown: would reveal a small number");
-3. then counts in the pinned count's column;
-4. if even that fails (or the search would take too long, which is treated as pinned), the
-   whole table and every score are withheld and only the number of rankings is shown.
+1. it hides another count in the pinned count's row (the smallest shown count that is not 0,
+   as "not shown"), since the row's score ties them together;
+2. when the row has nothing left to hide, a count in the pinned count's column;
+3. when nothing is left to hide, the whole table of places is withheld and the scores are
+   shown, provided no count from 1 to N-1 can be worked out from the scores alone (each
+   count is then anything from 0 up, and places beyond the event's top k are 0);
+4. only if even that fails is a score withheld, and then every score is (a withheld score
+   might be the highest, so a chart of the rest would put the wrong priority first); the
+   table is shown instead, protected as counts that add up (steps 1 and 2 without scores),
+   and the reading says why the scores are missing;
+5. if that fails too (or a search would take too long, which is treated as pinned), neither
+   the table nor the scores are shown; only the number of rankings is.
+
+A zero is never hidden by itself (a hidden label promises 1 or more), so a priority's row is
+protected by hiding its counts that are not 0, and otherwise by withholding the whole table.
 
 The attacker test (``tests/unit/test_attacker.py``) checks the published summaries against an
 independent integer programming solver, on random events and on the demo data.

@@ -1259,9 +1259,10 @@ def _notes(threshold: int) -> tuple[str, ...]:
     return (
         "No names are shown. Quotes appear only where the person agreed to be quoted.",
         f"Numbers from 1 to {threshold - 1} are shown as 'fewer than {threshold}'. Some "
-        f"other numbers are 'not shown' ({threshold} or more), and a score or a count of "
-        "paper-wall dots may be withheld, so that no small number can be worked out from "
-        "the figures printed (totals, scores, means or shares).",
+        f"other numbers are 'not shown' ({threshold} or more), and a ranking's table of "
+        "places (before any score), a score or a count of paper-wall dots may be withheld, so "
+        "that no small number can be worked out from the figures printed (totals, scores, "
+        "means or shares).",
         f"Scores are shown when at least {threshold} people answered; a group's top "
         f"priority when the group has at least {threshold} people.",
     )
