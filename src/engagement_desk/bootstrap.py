@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from engagement_desk.core.clock import Clock, system_clock
+from engagement_desk.core.printouts import Ticket, TicketBatch
 from engagement_desk.db.database import Database
 from engagement_desk.paths import AppPaths
 from engagement_desk.services.actions import ActionService
@@ -60,6 +61,14 @@ class Desk:
         self.db.dispose()
 
 
+def ticket_pdf(batch: TicketBatch, ticket: Ticket) -> bytes:
+    """One person's ticket as a PDF, for the mail service to attach. reportlab is loaded
+    when the first ticket is emailed, not when the desk opens."""
+    from engagement_desk.reports.tickets import render_ticket
+
+    return render_ticket(batch, ticket)
+
+
 def open_desk(
     paths: AppPaths,
     database_url: str | None = None,
@@ -105,7 +114,7 @@ def _build(paths: AppPaths, db: Database, clock: Clock, new_identity: bool = Fal
     backups.after_restore.append(tickets.forget_keys)
     schedule = ScheduleService(events, clock)
     outbox = OutboxService(db, clock)
-    mail = MailService(db, events, schedule, tickets, outbox, clock)
+    mail = MailService(db, events, schedule, tickets, outbox, clock, ticket_pdf=ticket_pdf)
     if not db.read_only:
         # Promotion from the waiting list emails the ticket; an event changed or cancelled
         # emails everyone booked (both through the outbox; nothing when email is not set up).

@@ -26,6 +26,7 @@ from engagement_desk.db.models import (
     RegistrationStatus,
 )
 from engagement_desk.paths import AppPaths
+from engagement_desk.reports.listing import render_listing
 from engagement_desk.services.errors import ValidationFailed
 from engagement_desk.services.events import When
 from tests.conftest import FakeClock
@@ -173,7 +174,9 @@ def test_demo_and_exports_on_postgres(pg_desk: Desk, tmp_path: Path) -> None:
     assert len(rows) == 12
     assert sum(r.checked_in for r in rows) == result.check_ins
     assert pg_desk.schedule.write_ics(tmp_path / "events.ics") == 7
-    assert pg_desk.schedule.write_listing_pdf(tmp_path / "listing.pdf") == 7
+    listing = pg_desk.schedule.listing()
+    assert len(listing.entries) == 7
+    assert render_listing(listing).startswith(b"%PDF")
 
 
 def test_cli_on_postgres(tmp_path: Path, postgres_url: str) -> None:

@@ -1,9 +1,9 @@
 """The layers in DESIGN.md, checked from the source: imports only point downwards, Qt stays up top.
 
 app.py, cli/   composition roots (cli may load app.py inside a function, for the GUI)
-ui/            Qt
-reports/       PDFs from plain dataclasses; never the database
-services/      no Qt
+ui/            Qt; calls services, never the database (the domain's words come from core)
+reports/       PDFs from plain dataclasses; never the database or the services
+services/      no Qt; builds what reports draw but never draws it
 db/
 core/          pure logic
 """
@@ -25,12 +25,14 @@ QT_MODULES = ("PySide6", "shiboken6", "PyQt5", "PyQt6", "pytestqt")
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     "core": ("db", "services", "reports", "ui", "app", "cli", "bootstrap"),
     "db": ("services", "reports", "ui", "app", "cli", "bootstrap"),
-    "services": ("ui", "app", "cli", "bootstrap"),
+    "services": ("reports", "ui", "app", "cli", "bootstrap"),
     # Reports render plain dataclasses; they never touch the database.
-    "reports": ("db", "ui", "app", "cli", "bootstrap"),
+    "reports": ("db", "services", "ui", "app", "cli", "bootstrap"),
     "paths": ("core", "db", "services", "reports", "ui", "app", "cli", "bootstrap"),
     "bootstrap": ("ui", "app", "cli"),
     "cli": ("ui",),
+    # Views call services and show what comes back; the domain's words come from core.
+    "ui": ("db", "app", "cli"),
 }
 
 

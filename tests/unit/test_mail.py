@@ -22,7 +22,7 @@ from keyring.backends.fail import Keyring as NoKeyring
 from PIL import Image
 from sqlalchemy import select
 
-from engagement_desk.bootstrap import Desk
+from engagement_desk.bootstrap import Desk, ticket_pdf
 from engagement_desk.core.events import EventDraft
 from engagement_desk.core.messages import MessageKind, MessageStyle, Template
 from engagement_desk.core.people import PersonDraft
@@ -284,7 +284,13 @@ def test_a_crash_between_sending_and_recording_sends_again_with_the_same_message
     # The app opens again at once: the others go, the interrupted one is left for now (it
     # may be a live sender in another window).
     restarted = MailService(
-        desk.db, desk.events, desk.schedule, desk.tickets, OutboxService(desk.db, clock), clock
+        desk.db,
+        desk.events,
+        desk.schedule,
+        desk.tickets,
+        OutboxService(desk.db, clock),
+        clock,
+        ticket_pdf=ticket_pdf,
     )
     assert restarted.send_outbox().sent == 2
     assert Counter(inbox.message_ids()) == Counter(queued)  # type: ignore[attr-defined]
@@ -315,6 +321,7 @@ def test_starttls_with_a_test_certificate_and_a_password(
             desk.tickets,
             desk.outbox,
             clock,
+            ticket_pdf=ticket_pdf,
             passwords=passwords,
             ssl_context=certificate.client_context,
         )
@@ -330,6 +337,7 @@ def test_starttls_with_a_test_certificate_and_a_password(
             desk.tickets,
             desk.outbox,
             clock,
+            ticket_pdf=ticket_pdf,
             passwords=passwords,
         )
         with pytest.raises(UserError, match="secure connection"):
@@ -512,7 +520,13 @@ def test_two_senders_at_once_send_each_message_once(
     inbox.received.clear()  # type: ignore[attr-defined]
     senders = [
         MailService(
-            desk.db, desk.events, desk.schedule, desk.tickets, OutboxService(desk.db, clock), clock
+            desk.db,
+            desk.events,
+            desk.schedule,
+            desk.tickets,
+            OutboxService(desk.db, clock),
+            clock,
+            ticket_pdf=ticket_pdf,
         )
         for _ in range(2)
     ]

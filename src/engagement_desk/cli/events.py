@@ -13,9 +13,10 @@ from engagement_desk.bootstrap import Desk
 from engagement_desk.cli.common import add_command, output_path, plural
 from engagement_desk.core.clock import LocalTimeProblem, parse_local, to_local
 from engagement_desk.core.events import EventDraft, VenueDraft
-from engagement_desk.db.models import EventStatus
+from engagement_desk.core.statuses import EventStatus
 from engagement_desk.services.errors import UserError
 from engagement_desk.services.events import EventRow, When
+from engagement_desk.services.files import save_file
 
 
 def register(commands: Any) -> None:
@@ -143,8 +144,11 @@ def _ics(desk: Desk, args: argparse.Namespace) -> int:
 
 
 def _listing(desk: Desk, args: argparse.Namespace) -> int:
-    count = desk.schedule.write_listing_pdf(output_path(args.output), args.events)
-    print(f"Wrote a listing of {plural(count, 'event')} to {args.output}")
+    from engagement_desk.reports.listing import render_listing
+
+    listing = desk.schedule.listing(args.events)
+    save_file(output_path(args.output), render_listing(listing))
+    print(f"Wrote a listing of {plural(len(listing.entries), 'event')} to {args.output}")
     return 0
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from engagement_desk.bootstrap import Desk
 from engagement_desk.cli.common import add_command, plural
 from engagement_desk.core.clock import to_local
-from engagement_desk.db.models import QuestionStatus
+from engagement_desk.core.statuses import QuestionStatus
 from engagement_desk.services.errors import UserError
 from engagement_desk.services.webinars import QuestionRow
 

@@ -33,8 +33,13 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship,
 from engagement_desk.core.people import search_text
 
 # The domain's words are defined in core and mapped here (re-exported for older imports).
+from engagement_desk.core.statuses import ActionStatus as ActionStatus
+from engagement_desk.core.statuses import EventKind as EventKind
 from engagement_desk.core.statuses import EventStatus as EventStatus
+from engagement_desk.core.statuses import OutboxStatus as OutboxStatus
+from engagement_desk.core.statuses import QuestionStatus as QuestionStatus
 from engagement_desk.core.statuses import RegistrationStatus as RegistrationStatus
+from engagement_desk.core.statuses import ResponseMethod as ResponseMethod
 from engagement_desk.db.types import UTCDateTime, new_id, utcnow
 
 NAMING = {
@@ -57,45 +62,6 @@ def _enum(cls: type[enum.Enum]) -> Enum:
 
 def uuid_pk() -> Mapped[str]:
     return mapped_column(String(36), primary_key=True, default=new_id)
-
-
-class EventKind(enum.StrEnum):
-    VENUE = "venue"
-    WEBINAR = "webinar"
-    DROP_IN = "drop-in"
-    WORKSHOP = "workshop"
-
-    @property
-    def label(self) -> str:
-        return {
-            EventKind.VENUE: "Venue engagement event",
-            EventKind.WEBINAR: "Monthly webinar Q&A",
-            EventKind.DROP_IN: "Drop-in",
-            EventKind.WORKSHOP: "Workshop",
-        }[self]
-
-    @property
-    def needs_venue(self) -> bool:
-        return self is not EventKind.WEBINAR
-
-
-class ResponseMethod(enum.StrEnum):
-    DOTS = "dots"
-    RANKING = "ranking"
-    POINTS = "points"
-
-
-class QuestionStatus(enum.StrEnum):
-    OPEN = "open"
-    ANSWERED_LIVE = "answered live"
-    FOLLOW_UP = "to follow up"
-    ANSWERED_LATER = "answered later"
-
-
-class ActionStatus(enum.StrEnum):
-    PLANNED = "planned"
-    IN_PROGRESS = "in progress"
-    DONE = "done"
 
 
 class Programme(Base):
@@ -458,13 +424,6 @@ class Tombstone(Base):
 
     person_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     erased_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class OutboxStatus(enum.StrEnum):
-    WAITING = "waiting"  # written, not yet handed to the mail server
-    SENDING = "sending"  # being handed over now (or the sender stopped part-way)
-    SENT = "sent"  # the mail server accepted it
-    REFUSED = "refused"  # the mail server refused the address for good; not retried
 
 
 class OutboxMessage(Base):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from datetime import datetime
 
 from reportlab.lib import colors
@@ -14,27 +13,9 @@ from reportlab.platypus import KeepTogether, SimpleDocTemplate, Spacer
 
 from engagement_desk import __version__
 from engagement_desk.core.clock import to_local
+from engagement_desk.core.printouts import ScheduleListing
 from engagement_desk.reports.fonts import BOLD, register_fonts
 from engagement_desk.reports.scripts import ScriptParagraph, markup
-
-
-@dataclass(frozen=True)
-class ListingEntry:
-    title: str
-    kind: str
-    when: str
-    where: str
-    access: tuple[str, ...]
-    description: str
-    booking: str
-    cancelled: bool = False
-
-
-@dataclass(frozen=True)
-class ScheduleListing:
-    title: str
-    generated_at: datetime
-    entries: tuple[ListingEntry, ...]
 
 
 def _styles(base_size: float) -> dict[str, ParagraphStyle]:

@@ -19,9 +19,9 @@ from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, Table, Table
 
 from engagement_desk import __version__
 from engagement_desk.core.clock import to_local
+from engagement_desk.core.printouts import SignInSheet
 from engagement_desk.reports.fonts import BOLD, FAMILY, ITALIC, register_fonts
 from engagement_desk.reports.scripts import ScriptParagraph, markup
-from engagement_desk.services.signin import SignInSheet
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 15 * mm

@@ -19,10 +19,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from engagement_desk import __version__
+from engagement_desk.core.printouts import Ticket, TicketBatch
 from engagement_desk.core.qr_matrix import qr_matrix
 from engagement_desk.reports.fonts import BOLD, register_fonts
 from engagement_desk.reports.scripts import ScriptParagraph, markup
-from engagement_desk.services.tickets import Ticket, TicketBatch
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]

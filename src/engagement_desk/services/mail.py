@@ -4,8 +4,9 @@ Every message goes into the outbox first (see ``services/outbox.py``) and is sen
 there, so a laptop without a network keeps its messages until it has one.
 
 A ticket message holds a plain-text and an accessible HTML body, the person's own one-page
-ticket PDF, the QR code as an image inside the HTML (Content-ID), and the event as an .ics
-calendar entry (the same one ``events ics`` writes). Waiting-list people get a message that
+ticket PDF (drawn by the ``ticket_pdf`` function the desk hands in: services do not draw),
+the QR code as an image inside the HTML (Content-ID), and the event as an .ics calendar
+entry (the same one ``events ics`` writes). Waiting-list people get a message that
 says so instead, and their ticket when they are given a place.
 
 Who gets what:
@@ -77,6 +78,9 @@ from engagement_desk.services.outbox import (
 )
 from engagement_desk.services.schedule import ScheduleService
 from engagement_desk.services.tickets import Ticket, TicketBatch, TicketService
+
+# One person's ticket as PDF bytes (reports.tickets.render_ticket, handed in by the desk).
+TicketPdf = Callable[[TicketBatch, Ticket], bytes]
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -372,10 +376,12 @@ class MailService:
         outbox: OutboxService,
         clock: Clock = system_clock,
         *,
+        ticket_pdf: TicketPdf,
         passwords: PasswordStore | None = None,
         ssl_context: Callable[[], ssl.SSLContext] | None = None,
     ) -> None:
         self._db = db
+        self._ticket_pdf = ticket_pdf
         self._events = events
         self._schedule = schedule
         self._tickets = tickets
@@ -789,10 +795,8 @@ class MailService:
             and parts.batch is not None
             and addressee.kind is not MessageKind.CHANGED
         ):
-            from engagement_desk.reports.tickets import render_ticket
-
             message.add_attachment(
-                render_ticket(parts.batch, ticket),
+                self._ticket_pdf(parts.batch, ticket),
                 "application",
                 "pdf",
                 filename=f"ticket-{detail.short_code}-{ticket.reference}.pdf",

@@ -1,22 +1,22 @@
-"""Publishing the schedule: an .ics calendar and the printable listing's content."""
+"""Publishing the schedule: an .ics calendar and the printable listing's content (drawn by
+``reports.listing``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from engagement_desk import __version__
 from engagement_desk.core.clock import LONDON, Clock, format_when, system_clock
-from engagement_desk.db.models import EventKind, EventStatus
+from engagement_desk.core.printouts import ListingEntry, ScheduleListing
+from engagement_desk.core.statuses import EventKind, EventStatus
 from engagement_desk.services.events import EventDetail, EventService, When
 from engagement_desk.services.files import save_file
 
-# icalendar and reportlab (through reports.listing) are imported when a calendar or a
-# listing is made, not at start-up: the main window needs this service only to export.
-if TYPE_CHECKING:
-    from engagement_desk.reports.listing import ScheduleListing
+# icalendar is imported when a calendar is made, not at start-up: the main window needs
+# this service only to export. The printable listing is drawn by reports.listing from the
+# ScheduleListing built here.
 
 
 @dataclass(frozen=True)
@@ -111,8 +111,6 @@ class ScheduleService:
     def listing(
         self, references: Sequence[str] = (), *, title: str | None = None
     ) -> ScheduleListing:
-        from engagement_desk.reports.listing import ListingEntry, ScheduleListing
-
         entries = []
         for detail in self._chosen(references):
             published = _Published(detail)
@@ -134,10 +132,3 @@ class ScheduleService:
             generated_at=self._clock(),
             entries=tuple(entries),
         )
-
-    def write_listing_pdf(self, target: Path, references: Sequence[str] = ()) -> int:
-        from engagement_desk.reports.listing import render_listing
-
-        listing = self.listing(references)
-        save_file(target, render_listing(listing))
-        return len(listing.entries)

@@ -8,13 +8,13 @@ waiting-list and cancelled places are left off, and so are people whose details 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime
 
 from sqlalchemy import exists, select
 
 from engagement_desk.core.clock import Clock, format_when, system_clock
 from engagement_desk.core.people import fold
+from engagement_desk.core.printouts import SignInPerson as SignInPerson
+from engagement_desk.core.printouts import SignInSheet as SignInSheet
 from engagement_desk.db.database import Database
 from engagement_desk.db.models import CheckIn, Person, Registration, RegistrationStatus
 from engagement_desk.services.events import EventService
@@ -32,36 +32,6 @@ ACCESS_FLAGS: dict[str, str] = {
     "other": "other",
 }
 NOTES_LIMIT = 80
-
-
-@dataclass(frozen=True)
-class SignInPerson:
-    surname: str  # the last word of their name, which the list is sorted by
-    given_names: str  # the rest of their name (may be empty)
-    access: tuple[str, ...]  # short flags such as "BSL/interpreter", "quiet space"
-    access_notes: str  # what they told us about access, shortened
-    checked_in: bool  # already checked in on a laptop when the sheet was printed
-
-    @property
-    def listed_name(self) -> str:
-        """'Ashworth, Sarah': surname first, as the list is sorted."""
-        return f"{self.surname}, {self.given_names}" if self.given_names else self.surname
-
-
-@dataclass(frozen=True)
-class SignInSheet:
-    event_id: str
-    event_code: str
-    title: str
-    when: str  # London time, e.g. "Wed 22 Apr 2026, 10:00–12:30"
-    venue: str  # "Bury Town Hall, Knowsley Street, Bury, BL9 0SW"; the link for online events
-    capacity: int | None
-    printed_at: datetime
-    people: tuple[SignInPerson, ...]
-
-    @property
-    def already_checked_in(self) -> int:
-        return sum(1 for p in self.people if p.checked_in)
 
 
 class SignInService:

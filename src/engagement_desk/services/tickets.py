@@ -6,13 +6,15 @@ given an event pack holds only the public key, so it can check tickets but not m
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from engagement_desk.core.clock import format_when
 from engagement_desk.core.events import looks_like_short_code, venue_access_summary
+from engagement_desk.core.printouts import Ticket as Ticket
+from engagement_desk.core.printouts import TicketBatch as TicketBatch
 from engagement_desk.core.tickets import (
     TicketKeys,
     TicketProblem,
@@ -42,38 +44,6 @@ NO_KEY = (
     "This laptop cannot check tickets yet: it has no copy of the programme's ticket key. "
     "Import the event pack, or search for the person's name."
 )
-
-
-@dataclass(frozen=True)
-class Ticket:
-    """One printed ticket: who it is for and what the QR says. No other personal data."""
-
-    registration_id: str
-    person_name: str
-    code: str  # the QR payload
-    reference: str  # the ticket id in groups of four, for typing at the door
-
-
-@dataclass(frozen=True)
-class TicketBatch:
-    """Everything needed to print an event's tickets, in the order to print them."""
-
-    event_id: str
-    event_code: str
-    event_title: str
-    event_kind: str  # in words, e.g. "Venue engagement event"
-    when: str  # London time, e.g. "Tue 3 Mar 2026, 10:00–12:00"
-    venue_name: str  # empty for an online event
-    venue_address: str
-    venue_postcode: str
-    venue_access: tuple[str, ...]
-    venue_notes: str
-    online_link: str
-    tickets: tuple[Ticket, ...]
-
-    @property
-    def is_online(self) -> bool:
-        return not self.venue_name
 
 
 class TicketService:

@@ -28,7 +28,7 @@ from engagement_desk.core.events import (
     format_agenda,
     parse_agenda,
 )
-from engagement_desk.db.models import EventKind
+from engagement_desk.core.statuses import EventKind
 from engagement_desk.services.errors import ValidationFailed
 from engagement_desk.services.events import EventDetail, EventService, VenueInfo
 from engagement_desk.ui.forms import GuardedDialog

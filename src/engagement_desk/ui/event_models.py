@@ -11,7 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QFont
 
 from engagement_desk.core.clock import to_local
-from engagement_desk.db.models import EventStatus
+from engagement_desk.core.statuses import EventStatus
 from engagement_desk.services.events import EventRow, ScheduleWeek
 
 Index = QModelIndex | QPersistentModelIndex

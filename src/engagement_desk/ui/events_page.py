@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from engagement_desk.core.clock import to_local
-from engagement_desk.db.models import EventStatus
+from engagement_desk.core.statuses import EventStatus
 from engagement_desk.services.errors import UserError
 from engagement_desk.services.events import EventService, When
+from engagement_desk.services.files import save_file
 from engagement_desk.services.schedule import ScheduleService
 from engagement_desk.ui.current_event import CurrentEvent
 from engagement_desk.ui.event_dialog import EventDialog
@@ -335,10 +336,13 @@ class EventsPage(QWidget):
         schedule = self._schedule
 
         def job(progress: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> int:
+            from engagement_desk.reports.listing import render_listing
+
             progress(0, 1)
-            count = schedule.write_listing_pdf(target)
+            listing = schedule.listing()
+            save_file(target, render_listing(listing))
             progress(1, 1)
-            return count
+            return len(listing.entries)
 
         task = Task(job)
         task.signals.finished.connect(

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from engagement_desk.core.clock import to_local
-from engagement_desk.db.models import RegistrationStatus
+from engagement_desk.core.statuses import RegistrationStatus
 from engagement_desk.services.errors import UserError
 from engagement_desk.services.events import EventService, When
 from engagement_desk.services.files import save_file

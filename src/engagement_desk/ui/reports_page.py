@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from engagement_desk.core.events import Problem
-from engagement_desk.db.models import ActionStatus
+from engagement_desk.core.statuses import ActionStatus
 from engagement_desk.services.actions import ActionService
 from engagement_desk.services.errors import UserError, ValidationFailed
 from engagement_desk.services.events import EventService, When

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from engagement_desk.core.events import Problem
+from engagement_desk.core.statuses import QuestionStatus
 from engagement_desk.core.summary import METHOD_LABELS
-from engagement_desk.db.models import QuestionStatus
 from engagement_desk.services.errors import UserError, ValidationFailed
 from engagement_desk.services.events import EventService, When
 from engagement_desk.services.registrations import PeopleFilter, RegistrationService
