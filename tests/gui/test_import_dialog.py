@@ -60,7 +60,7 @@ def test_each_export_through_the_dialog(
     assert people(desk, event_id) == export.people
     assert dialog.report is not None and dialog.report.imported
     if export.not_booked:
-        assert export.not_booked in dialog.result.toPlainText()
+        assert export.not_booked in dialog.outcome_text.toPlainText()
 
 
 def test_the_ticketing_export_says_why_attendee_number_is_not_the_name(
@@ -81,7 +81,7 @@ def test_the_ticketing_export_says_why_attendee_number_is_not_the_name(
 
     qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=20_000)
-    text = dialog.result.toPlainText()
+    text = dialog.outcome_text.toPlainText()
     assert "Registrations to add: 5" in text
     assert "3 rows not booked: their status says Refunded (2) or Not Attending (1)." in text
     assert people(desk, event_id) == {}  # a check writes nothing
@@ -119,7 +119,7 @@ def test_a_column_of_numbers_chosen_as_names_is_refused_and_nothing_is_written(
     numbered.setCurrentIndex(numbered.findData(Field.FULL_NAME.value))
     numbered.activated.emit(numbered.currentIndex())  # as a mouse choice in the popup does
 
-    assert "it holds numbers, not people's names" in dialog.result.toPlainText()
+    assert "it holds numbers, not people's names" in dialog.outcome_text.toPlainText()
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=20_000)
     assert dialog.report is not None and not dialog.report.imported

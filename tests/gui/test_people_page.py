@@ -251,7 +251,7 @@ def test_import_a_forms_export_through_the_dialog(
     qtbot.mouseClick(dialog.check_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=20_000)
     assert dialog.report is not None and dialog.report.dry_run
-    assert "Dry run" in dialog.result.toPlainText()
+    assert "Dry run" in dialog.outcome_text.toPlainText()
     assert desk.registrations.list_people(event_id) == []  # a check writes nothing
 
     with qtbot.waitSignal(dialog.imported, timeout=20_000):
@@ -274,7 +274,7 @@ def test_a_file_with_errors_imports_nothing_and_lists_the_problems(
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=20_000)
     assert dialog.report is not None and not dialog.report.imported
-    assert "Row " in dialog.result.toPlainText()
+    assert "Row " in dialog.outcome_text.toPlainText()
     assert desk.registrations.list_people(event_id) == []
 
 

@@ -87,7 +87,7 @@ def test_printing_can_be_called_off(
 
 
 def test_you_said_we_did(qtbot: QtBot, page: ReportsPage, desk: Desk) -> None:
-    panel = page.actions
+    panel = page.actions_panel
     before = panel.model.rowCount()
     qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
     assert not panel.problems.isHidden()  # what parents said is needed

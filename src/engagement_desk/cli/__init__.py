@@ -58,7 +58,7 @@ def command_groups() -> tuple[ModuleType, ...]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from engagement_desk.cli.common import add_command, global_options
+    from engagement_desk.cli.common import CommandParser, add_command, global_options
 
     parser = argparse.ArgumentParser(
         prog="engagement-desk",
@@ -67,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     global_options(parser, suppress=False)
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # Each command's parser, and the parsers of its own sub-commands, are CommandParsers.
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=CommandParser)
     add_command(
         commands,
         "self-test",

@@ -14,7 +14,7 @@ import json
 import os
 import sys
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -67,10 +67,10 @@ def register(commands: Any) -> None:
         "checkin",
         "check people in at the door: one outcome line per code, flushed at once",
         _checkin,
+        intermixed=True,  # options may sit among the codes
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=CHECKIN_HELP,
     )
-    checkin.__class__ = _CodesAroundOptions
-    checkin.formatter_class = argparse.RawDescriptionHelpFormatter
-    checkin.epilog = CHECKIN_HELP
     checkin.add_argument("event", metavar="EVENT", help="event id or short code")
     checkin.add_argument(
         "codes",
@@ -103,27 +103,6 @@ def register(commands: Any) -> None:
 
 
 # ---- checkin ---------------------------------------------------------------------
-
-
-class _CodesAroundOptions(argparse.ArgumentParser):
-    """Lets options sit among the codes (``checkin EVENT --json CODE ...``).
-
-    Plain argparse fills a ``*`` positional from the first run of words only, so a code
-    after an option would be refused as an unrecognised argument.
-    """
-
-    _parsing = False
-
-    def parse_known_args(  # type: ignore[override]
-        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
-    ) -> tuple[argparse.Namespace, list[str]]:
-        if self._parsing:  # parse_known_intermixed_args calls back here for each pass
-            return super().parse_known_args(args, namespace)
-        self._parsing = True
-        try:
-            return self.parse_known_intermixed_args(args, namespace)
-        finally:
-            self._parsing = False
 
 
 def _checkin(desk: Desk, args: argparse.Namespace) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +31,42 @@ def global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     )
 
 
+class CommandParser(argparse.ArgumentParser):
+    """The parser of every command. ``intermixed=True`` lets options sit among a command's
+    words (``checkin EVENT --json CODE ...``): plain argparse fills a ``*`` positional from
+    the first run of words only, so a code after an option would be refused."""
+
+    def __init__(self, *args: Any, intermixed: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.intermixed = intermixed
+        self._parsing = False
+
+    # typeshed spells this method as overloads on the namespace type; one signature serves.
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        if not self.intermixed or self._parsing:
+            # parse_known_intermixed_args calls back here for each of its passes
+            return super().parse_known_args(args, namespace)
+        self._parsing = True
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._parsing = False
+
+
 def add_command(
-    group: Any, name: str, help_text: str, handler: Handler | None = None
+    group: Any,
+    name: str,
+    help_text: str,
+    handler: Handler | None = None,
+    **options: Any,
 ) -> argparse.ArgumentParser:
-    """A sub-command under ``group`` (an argparse sub-parsers object) that runs ``handler``."""
-    parser: argparse.ArgumentParser = group.add_parser(name, help=help_text, description=help_text)
+    """A sub-command under ``group`` (an argparse sub-parsers object) that runs ``handler``.
+    ``options`` go to the command's parser (a ``CommandParser``: ``intermixed``, ``epilog``)."""
+    parser: argparse.ArgumentParser = group.add_parser(
+        name, help=help_text, description=help_text, **options
+    )
     global_options(parser, suppress=True)
     if handler is not None:
         parser.set_defaults(handler=handler)

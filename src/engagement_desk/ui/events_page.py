@@ -121,7 +121,7 @@ class EventsPage(QWidget):
         self.reinstate_button.clicked.connect(self.reinstate_selected)
         self.ics_button.clicked.connect(self.export_ics)
         self.listing_button.clicked.connect(self.export_listing)
-        QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_event)
+        QShortcut(QKeySequence.StandardKey.New, self, self.new_event)
 
         self.progress = ProgressPanel(self)
         self.feedback = FeedbackBar()

@@ -89,9 +89,9 @@ class ImportDialog(QDialog):
         self.columns.setWidget(form_body)
         self.columns.setAccessibleName("Columns in the file and what each is used for")
 
-        self.result = QPlainTextEdit()
-        self.result.setReadOnly(True)
-        self.result.setAccessibleName("What the import would do, or the problems to fix")
+        self.outcome_text = QPlainTextEdit()
+        self.outcome_text.setReadOnly(True)
+        self.outcome_text.setAccessibleName("What the import would do, or the problems to fix")
         self.progress = ProgressPanel(self)
         self._show(preview)
 
@@ -114,7 +114,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.explanation)
         layout.addWidget(self.columns, 2)
         layout.addWidget(QLabel("Result:"))
-        layout.addWidget(self.result, 1)
+        layout.addWidget(self.outcome_text, 1)
         layout.addWidget(self.progress)
         layout.addLayout(buttons)
         fit_on_screen(self, QSize(820, 640))
@@ -131,7 +131,7 @@ class ImportDialog(QDialog):
         try:
             preview = self._imports.replan(self._preview, self._chosen)
         except UserError as exc:
-            self.result.setPlainText(str(exc))
+            self.outcome_text.setPlainText(str(exc))
             return
         self._show(preview)
 
@@ -156,7 +156,7 @@ class ImportDialog(QDialog):
             else ""
         )
         self.explanation.setVisible(bool(lines))
-        self.result.setPlainText("\n".join(preview.problems))
+        self.outcome_text.setPlainText("\n".join(preview.problems))
 
     def _label_text(self, index: int, use: ColumnUse) -> str:
         firsts = ", ".join(v[index] for v in self._samples if index < len(v) and v[index])
@@ -184,7 +184,7 @@ class ImportDialog(QDialog):
         task.signals.finished.connect(self._finished)
         task.signals.failed.connect(self._failed)
         task.signals.cancelled.connect(
-            lambda: self.result.setPlainText("Cancelled: nothing was imported.")
+            lambda: self.outcome_text.setPlainText("Cancelled: nothing was imported.")
         )
         for button in (self.check_button, self.import_button):
             button.setEnabled(False)
@@ -197,14 +197,14 @@ class ImportDialog(QDialog):
         text = report.summary()
         if report.problems:
             text += "\n\n" + "\n".join(f"• {problem}" for problem in report.problems)
-        self.result.setPlainText(text)
+        self.outcome_text.setPlainText(text)
         self._enable()
         if report.imported:
             self.import_button.setEnabled(False)
             self.imported.emit(report)
 
     def _failed(self, message: str) -> None:
-        self.result.setPlainText(message)
+        self.outcome_text.setPlainText(message)
         self._enable()
 
     def _enable(self) -> None:

@@ -217,6 +217,7 @@ class MainWindow(QMainWindow):
         current = self.stack.currentIndex()
         for index, name in enumerate(PAGES):
             placeholder = self.stack.widget(index)
+            assert placeholder is not None  # one placeholder per page was put in at start
             self.stack.removeWidget(placeholder)
             placeholder.deleteLater()
             self.stack.insertWidget(index, pages[name])
@@ -427,4 +428,6 @@ class MainWindow(QMainWindow):
         self.focus_main_control()
 
     def page_named(self, name: str) -> QWidget:
-        return self.stack.widget(PAGES.index(name))
+        page = self.stack.widget(PAGES.index(name))
+        assert page is not None  # the stack holds one widget for every name in PAGES
+        return page

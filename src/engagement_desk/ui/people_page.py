@@ -25,7 +25,12 @@ from engagement_desk.services.events import EventService, When
 from engagement_desk.services.files import save_file
 from engagement_desk.services.imports import ImportService
 from engagement_desk.services.privacy import PrivacyService
-from engagement_desk.services.registrations import PeopleFilter, PersonRow, RegistrationService
+from engagement_desk.services.registrations import (
+    PeopleFilter,
+    PersonRow,
+    RegistrationInfo,
+    RegistrationService,
+)
 from engagement_desk.services.tickets import TicketService
 from engagement_desk.ui.current_event import CurrentEvent
 from engagement_desk.ui.feedback import FeedbackBar
@@ -297,6 +302,10 @@ class PeoplePage(QWidget):
         self.message.emit(text)
         self.people_changed.emit()
 
+    def _saved(self, saved: RegistrationInfo | None) -> None:
+        if saved is not None:
+            self._changed(saved.message, saved.id)
+
     def register_someone(self) -> PersonDialog | None:
         event_id = self.event_id()
         if event_id is None:
@@ -308,9 +317,7 @@ class PeoplePage(QWidget):
             parent=self,
             prompter=self._prompter,
         )
-        dialog.accepted.connect(
-            lambda: dialog.saved and self._changed(dialog.saved.message, dialog.saved.id)
-        )
+        dialog.accepted.connect(lambda: self._saved(dialog.saved))
         dialog.open()
         return dialog
 
@@ -325,9 +332,7 @@ class PeoplePage(QWidget):
             self,
             prompter=self._prompter,
         )
-        dialog.accepted.connect(
-            lambda: dialog.saved and self._changed(dialog.saved.message, dialog.saved.id)
-        )
+        dialog.accepted.connect(lambda: self._saved(dialog.saved))
         dialog.open()
         return dialog
 

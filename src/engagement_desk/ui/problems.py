@@ -31,10 +31,10 @@ class ProblemBanner(QLabel):
             widget.setStyleSheet("")
             widget.setAccessibleDescription("")
         for problem in problems:
-            widget = self.fields.get(problem.field)
-            if widget is not None:
-                widget.setStyleSheet(ERROR_STYLE)
-                widget.setAccessibleDescription(problem.message)
+            marked = self.fields.get(problem.field)
+            if marked is not None:
+                marked.setStyleSheet(ERROR_STYLE)
+                marked.setAccessibleDescription(problem.message)
         heading = (
             "Please fix this before saving:"
             if len(problems) == 1

@@ -116,7 +116,7 @@ class ActionsPanel(QWidget):
         self.update_button = QPushButton("Save &changes")
         self.delete_button = QPushButton("De&lete")
         self.add_button.clicked.connect(self.add)
-        self.update_button.clicked.connect(self.update)
+        self.update_button.clicked.connect(self.save_changes)
         self.delete_button.clicked.connect(self.delete)
         buttons = QHBoxLayout()
         for button in (self.add_button, self.update_button, self.delete_button):
@@ -186,7 +186,7 @@ class ActionsPanel(QWidget):
             "Action added.",
         )
 
-    def update(self) -> None:
+    def save_changes(self) -> None:
         action_id = self._selected_id()
         if action_id:
             self._run(
@@ -285,11 +285,11 @@ class ReportsPage(QWidget):
         report_layout.addWidget(self.preview, 1)
         report_layout.addWidget(self.feedback)
         report_layout.addLayout(outputs)
-        self.actions = ActionsPanel(actions, programmes)
-        self.actions.changed.connect(self.message)
+        self.actions_panel = ActionsPanel(actions, programmes)
+        self.actions_panel.changed.connect(self.message)
         self.tabs = QTabWidget()
         self.tabs.addTab(report_tab, "Report")
-        self.tabs.addTab(self.actions, "You said, we did")
+        self.tabs.addTab(self.actions_panel, "You said, we did")
 
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("<h2>Reports</h2>"))

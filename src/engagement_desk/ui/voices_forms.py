@@ -71,10 +71,9 @@ class VoiceForm(QWidget):
         self.save_button = QPushButton("&Save")
         self.save_button.setAccessibleName(f"Save this {title.lower()}")
         self.save_button.clicked.connect(self.save)
-        shortcut = QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
-        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.discard)
-        escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        within = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.save, within)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.discard, within)
         self.prompter: Prompter = DialogPrompter()
         self._blank: tuple[Any, ...] | None = None
         self.body = QVBoxLayout()

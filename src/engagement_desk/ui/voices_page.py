@@ -390,7 +390,7 @@ class VoicesPage(QWidget):
         while self.tabs.count():
             widget = self.tabs.widget(0)
             self.tabs.removeTab(0)
-            if widget not in (self.questions, self.results_tab):
+            if widget is not None and widget not in (self.questions, self.results_tab):
                 widget.deleteLater()
         v = self._voices
         makers = (
