@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -10,6 +11,7 @@ from sqlalchemy import func, select
 
 from engagement_desk.bootstrap import Desk
 from engagement_desk.core.events import AgendaDraft, VenueDraft
+from engagement_desk.core.people import PersonDraft
 from engagement_desk.db.models import (
     AuditEntry,
     Event,
@@ -244,6 +246,30 @@ def test_unknown_event_gives_a_plain_message(desk: Desk, reference: str) -> None
     )
     with pytest.raises(NotFound):
         desk.events.cancel(reference)
+
+
+def test_every_service_finds_an_event_the_same_way(desk: Desk) -> None:
+    """One lookup serves them all: the id, or the short code in any case with spaces."""
+    created = desk.events.create(venue_event())
+    desk.registrations.register(created.id, PersonDraft("Sarah Ashworth", consent_store=True))
+
+    def found(_answer: object) -> str:
+        return created.id
+
+    lookups: dict[str, Callable[[str], str]] = {
+        "events": lambda ref: desk.events.get(ref).id,
+        "tickets": lambda ref: desk.tickets.ticket_sheet(ref).event_id,
+        "registrations": lambda ref: desk.registrations.list_people(ref)[0].event_id,
+        # these two give back nothing that names the event: finding it without a refusal
+        "voices": lambda ref: found(desk.voices.capture_settings(ref)),
+        "webinars": lambda ref: found(desk.webinars.themes(ref)),
+    }
+
+    for name, lookup in lookups.items():
+        for reference in (created.id, created.short_code, f"  {created.short_code.lower()} "):
+            assert lookup(reference) == created.id, (name, reference)
+        with pytest.raises(NotFound, match="No event has the id or short code 'NOPE42'"):
+            lookup("NOPE42")
 
 
 def test_rows_for_returns_just_those_events(desk: Desk) -> None:

@@ -21,6 +21,8 @@ from engagement_desk.core.importing import (
     MAX_ROWS,
     Field,
     UnreadableFile,
+    guess_delimiter,
+    looks_binary,
     parse_file,
     parse_when,
     read_sheet,
@@ -672,3 +674,33 @@ def test_the_sample_files_are_checked_in(tmp_path: Path) -> None:
     assert b"\r\n" in (DATA / "eventbrite_attendee_report.csv").read_bytes()
     assert (DATA / "jotform_submissions.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert "Zoë".encode("cp1252") in (DATA / "trybooking_bookings.csv").read_bytes()
+
+
+# ---- one delimiter guess and one binary check, for registrations and attendance ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Name;Email\nJo Bloggs;jo@example.org, work\n", ";"),
+        ('Name,Notes\nJo Bloggs,"wheelchair; quiet room"\n', ","),
+        ("Meeting summary\n\nName\tJoin time\nJo Bloggs\t3/4/26, 7:02:11 PM\n", "\t"),
+        ("Registrations for the Bury drop-in\n\nName;Email\nJo Bloggs;jo@example.org\n", ";"),
+        ("Name\nJo Bloggs\n", ","),
+    ],
+)
+def test_the_delimiter_is_guessed_from_the_first_lines(text: str, expected: str) -> None:
+    assert guess_delimiter(text, 10) == expected
+
+
+def test_a_title_line_above_semicolon_headings_still_reads_as_columns() -> None:
+    content = b"Registrations export\n\nName;Email\nJo Bloggs;jo@example.org\n"
+
+    sheet = read_sheet(content, "export.csv")
+
+    assert tuple(sheet.headers[:2]) == ("Name", "Email")
+
+
+def test_a_stray_nul_is_text_but_many_are_binary() -> None:
+    assert not looks_binary("Name,Email\nJo\x00 Bloggs,jo@example.org\n")
+    assert looks_binary("N\x00a\x00m\x00e\x00")  # UTF-16 without its BOM

@@ -23,9 +23,7 @@ through the platform).
 
 from __future__ import annotations
 
-import csv
 import enum
-import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -36,13 +34,11 @@ from engagement_desk.core.importing import (
     MAX_ROWS,
     Cell,
     ImportProblem,
-    UnreadableFile,
     cell_text,
-    decode_text,
+    csv_rows,
     from_excel_serial,
     local_as_utc,
     read_sheet,
-    too_big_message,
 )
 from engagement_desk.core.people import (
     collapse_spaces,
@@ -471,10 +467,10 @@ Row = tuple[int, tuple[Cell, ...]]
 def read_rows(content: bytes, file_name: str) -> tuple[str, str | None, list[Row]]:
     """Every row of a CSV, TSV or XLSX file, numbered as a spreadsheet shows them.
 
-    CSV goes through the shared ``decode_text`` (BOMs, UTF-16, Windows-1252) but is split
-    here, because Teams' files start with lines that give the people importer's delimiter
-    guess nothing to go on. Everything else goes to the shared ``read_sheet``, which reads
-    XLSX and explains why a .xls, .ods, PDF or empty file cannot be read.
+    CSV goes through the shared ``csv_rows`` (BOMs, UTF-16, Windows-1252), with the delimiter
+    guessed from more lines than for registrations: Teams' files start with a summary.
+    Everything else goes to the shared ``read_sheet``, which reads XLSX and explains why a
+    .xls, .ods, PDF or empty file cannot be read.
     """
     suffix = _suffix(file_name)
     plain_text = (
@@ -487,54 +483,19 @@ def read_rows(content: bytes, file_name: str) -> tuple[str, str | None, list[Row
         sheet = read_sheet(content, file_name)  # raises UnreadableFile with the reason
         rows: list[Row] = [(sheet.header_row, tuple(sheet.headers))]
         return sheet.kind, sheet.encoding, rows + list(sheet.rows)
-    text, encoding = decode_text(content)
-    if _looks_binary(text):
-        raise UnreadableFile(
-            f"'{file_name}' is not a CSV file: it holds binary data, not text. Download the "
-            "attendance report again as CSV from Zoom or Teams."
-        )
-    if not text.strip():
-        raise UnreadableFile(f"'{file_name}' has no rows at all. Nothing was imported.")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    rows = []
-    try:
-        for number, record in enumerate(reader, start=1):
-            if number > MAX_ROWS:
-                raise UnreadableFile(too_big_message(file_name))
-            rows.append((number, tuple(record)))
-    except csv.Error as exc:
-        raise UnreadableFile(
-            f"'{file_name}' cannot be read as CSV near row {reader.line_num}: {exc}. Open it "
-            "in a spreadsheet, check that row, and save it as CSV again."
-        ) from exc
-    return "CSV", encoding, rows
+    encoding, lines = csv_rows(
+        content,
+        file_name,
+        header_lines=HEADER_SEARCH_ROWS * 2,
+        max_rows=MAX_ROWS,
+        not_text="Download the attendance report again as CSV from Zoom or Teams.",
+    )
+    return "CSV", encoding, lines
 
 
 def _suffix(file_name: str) -> str:
     name = file_name.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
     return "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
-
-
-def _looks_binary(text: str) -> bool:
-    sample = text[:8192]
-    if "\x00" in sample:
-        return True
-    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\r\n\t\f\v")
-    return controls > max(8, len(sample) // 100)
-
-
-def _delimiter(text: str) -> str:
-    """Tab, semicolon or comma: whichever appears on the most of the first lines.
-
-    Teams' times hold a comma ('3/4/26, 7:02:11 PM') on tab-separated lines, and its title
-    lines hold neither, so one line is not enough to tell.
-    """
-    lines = [line for line in text.split("\n")[: HEADER_SEARCH_ROWS * 2] if line.strip()]
-    on_lines = {d: sum(1 for line in lines if d in line) for d in ("\t", ";", ",")}
-    in_all = {d: sum(line.count(d) for line in lines) for d in ("\t", ";", ",")}
-    # On as many lines: the one used more often; then the rarer character.
-    return max(("\t", ";", ","), key=lambda d: (on_lines[d], in_all[d], d == "\t", d == ";"))
 
 
 # ---- interpreting the rows -----------------------------------------------------------

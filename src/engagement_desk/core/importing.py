@@ -555,7 +555,7 @@ def decode_text(content: bytes) -> tuple[str, str]:
         return content.decode("latin-1"), "Latin-1"
 
 
-def _looks_binary(text: str) -> bool:
+def looks_binary(text: str) -> bool:
     """Binary data, not text. A stray NUL or two in a real export is cleaned out of its cell
     instead (see ``cell_text``); a picture or a UTF-16 file without its BOM has many."""
     sample = text[:8192]
@@ -565,31 +565,44 @@ def _looks_binary(text: str) -> bool:
     return controls > max(8, len(sample) // 100)
 
 
-def _delimiter(text: str) -> str:
-    """Comma, semicolon (Excel in much of Europe) or tab, by what the heading line uses most."""
-    for line in text.splitlines()[:HEADER_SEARCH_ROWS]:
-        if line.strip():
-            counts = {d: line.count(d) for d in (",", ";", "\t")}
-            best = max(counts, key=lambda d: counts[d])
-            return best if counts[best] > counts[","] else ","
-    return ","
+def guess_delimiter(text: str, lines: int) -> str:
+    """Tab, semicolon (Excel in much of Europe) or comma: whichever appears on the most of
+    the first ``lines`` non-blank lines, then the most often, then the rarer character.
+
+    One line is not enough: a title line above the headings holds none, and Teams' times
+    hold a comma ('3/4/26, 7:02:11 PM') on tab-separated lines.
+    """
+    first = [line for line in text.split("\n")[:lines] if line.strip()]
+    on_lines = {d: sum(1 for line in first if d in line) for d in ("\t", ";", ",")}
+    in_all = {d: sum(line.count(d) for line in first) for d in ("\t", ";", ",")}
+    if not in_all["\t"] and not in_all[";"]:
+        return ","
+    return max(("\t", ";", ","), key=lambda d: (on_lines[d], in_all[d], d == "\t", d == ";"))
 
 
-def _read_csv(content: bytes, file_name: str) -> Sheet:
+def csv_rows(
+    content: bytes, file_name: str, *, header_lines: int, max_rows: int, not_text: str
+) -> tuple[str, list[tuple[int, tuple[Cell, ...]]]]:
+    """The encoding and every row of a CSV or TSV file, numbered as a spreadsheet shows them.
+
+    The delimiter is guessed from the first ``header_lines`` lines; more than ``max_rows``
+    rows is too big. ``not_text`` says what to do when the file holds binary data.
+    """
     text, encoding = decode_text(content)
-    if _looks_binary(text):
+    if looks_binary(text):
         raise UnreadableFile(
-            f"'{file_name}' is not a CSV file: it holds binary data, not text. Export the list "
-            "as CSV or Excel (.xlsx) from the form or ticketing site."
+            f"'{file_name}' is not a CSV file: it holds binary data, not text. {not_text}"
         )
     if not text.strip():
         raise UnreadableFile(f"'{file_name}' has no rows at all. Nothing was imported.")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    reader = csv.reader(
+        io.StringIO(text, newline=""), delimiter=guess_delimiter(text, header_lines)
+    )
     rows: list[tuple[int, tuple[Cell, ...]]] = []
     try:
         for number, record in enumerate(reader, start=1):
-            if number > MAX_ROWS + HEADER_SEARCH_ROWS:
+            if number > max_rows:
                 raise UnreadableFile(too_big_message(file_name))
             rows.append((number, tuple(record)))
     except csv.Error as exc:
@@ -597,6 +610,17 @@ def _read_csv(content: bytes, file_name: str) -> Sheet:
             f"'{file_name}' cannot be read as CSV near row {reader.line_num}: {exc}. Open it "
             "in a spreadsheet, check that row, and save it as CSV again."
         ) from exc
+    return encoding, rows
+
+
+def _read_csv(content: bytes, file_name: str) -> Sheet:
+    encoding, rows = csv_rows(
+        content,
+        file_name,
+        header_lines=HEADER_SEARCH_ROWS,
+        max_rows=MAX_ROWS + HEADER_SEARCH_ROWS,
+        not_text="Export the list as CSV or Excel (.xlsx) from the form or ticketing site.",
+    )
     return _table(rows, file_name, "CSV", encoding)
 
 

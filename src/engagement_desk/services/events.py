@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from engagement_desk.core.clock import Clock, system_clock, to_local, week_start
 from engagement_desk.core.events import (
@@ -333,18 +334,7 @@ class EventService:
 
     @staticmethod
     def _find(s: Session, reference: str) -> Event:
-        ref = reference.strip()
-        query = select(Event).options(selectinload(Event.agenda), selectinload(Event.venue))
-        conditions = [Event.id == ref]
-        if looks_like_short_code(ref):
-            conditions.append(Event.short_code == ref.upper())
-        event = s.scalars(query.where(or_(*conditions))).first()
-        if event is None:
-            raise NotFound(
-                f"No event has the id or short code '{ref}'. "
-                "Run 'engagement-desk events list' to see them."
-            )
-        return event
+        return find_event(s, reference, selectinload(Event.agenda), selectinload(Event.venue))
 
     @staticmethod
     def _unused_short_code(s: Session) -> str:
@@ -434,3 +424,20 @@ def _tidy(draft: EventDraft) -> EventDraft:
         venue=venue,
         agenda=[replace(a, title=line(a.title), notes=block(a.notes)) for a in draft.agenda],
     )
+
+
+def find_event(s: Session, reference: str, *load: ORMOption) -> Event:
+    """The event with this id or short code (any case, spaces around ignored), or NotFound
+    with what to do. ``load``: loader options for what the caller reads next (its venue...).
+    Every service finds events this way."""
+    ref = reference.strip()
+    conditions = [Event.id == ref]
+    if looks_like_short_code(ref):
+        conditions.append(Event.short_code == ref.upper())
+    event = s.scalars(select(Event).options(*load).where(or_(*conditions))).first()
+    if event is None:
+        raise NotFound(
+            f"No event has the id or short code '{ref}'. "
+            "Run 'engagement-desk events list' to see them."
+        )
+    return event

@@ -36,7 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from engagement_desk.core.clock import Clock, system_clock
-from engagement_desk.core.events import Problem, looks_like_short_code
+from engagement_desk.core.events import Problem
 from engagement_desk.core.people import (
     DEFAULT_ROLE,
     NO_CONSENT_TO_STORE,
@@ -68,6 +68,7 @@ from engagement_desk.db.models import (
 from engagement_desk.services import audit
 from engagement_desk.services.devices import DeviceIdentity
 from engagement_desk.services.errors import NotFound, UserError, ValidationFailed
+from engagement_desk.services.events import find_event as _find_event
 from engagement_desk.services.tickets import TicketService
 
 log = logging.getLogger(__name__)
@@ -537,20 +538,6 @@ class RegistrationService:
 
 
 # ---- queries ---------------------------------------------------------------
-
-
-def _find_event(s: Session, reference: str) -> Event:
-    ref = reference.strip()
-    conditions = [Event.id == ref]
-    if looks_like_short_code(ref):
-        conditions.append(Event.short_code == ref.upper())
-    event = s.scalars(select(Event).where(or_(*conditions))).first()
-    if event is None:
-        raise NotFound(
-            f"No event has the id or short code '{ref}'. "
-            "Run 'engagement-desk events list' to see them."
-        )
-    return event
 
 
 def _cancelled_event_message(event: Event) -> str:

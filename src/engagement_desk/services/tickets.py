@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload
 
 from engagement_desk.core.clock import format_when
-from engagement_desk.core.events import looks_like_short_code, venue_access_summary
+from engagement_desk.core.events import venue_access_summary
 from engagement_desk.core.printouts import Ticket as Ticket
 from engagement_desk.core.printouts import TicketBatch as TicketBatch
 from engagement_desk.core.tickets import (
@@ -35,6 +35,7 @@ from engagement_desk.db.models import (
     RegistrationStatus,
 )
 from engagement_desk.services.errors import NotFound, UserError
+from engagement_desk.services.events import find_event
 
 CANNOT_MINT = (
     "This laptop can check tickets but cannot make new ones: its copy of the programme "
@@ -98,7 +99,7 @@ class TicketService:
     def mint(self, event_id: str, ticket_id: str) -> str:
         """The QR payload for a ticket to an event (by id or short code)."""
         with self._db.session() as s, s.begin():
-            return self.mint_in(s, _find_event(s, event_id), ticket_id)
+            return self.mint_in(s, find_event(s, event_id, joinedload(Event.venue)), ticket_id)
 
     def mint_in(self, s: Session, event: Event, ticket_id: str) -> str:
         """As ``mint``, inside the caller's transaction (for the registration service)."""
@@ -138,7 +139,7 @@ class TicketService:
         details were erased. Tickets come in name order, for sorting into envelopes.
         """
         with self._db.session() as s, s.begin():
-            event = _find_event(s, event_ref)
+            event = find_event(s, event_ref, joinedload(Event.venue))
             if event.status is EventStatus.CANCELLED:
                 raise UserError(
                     f"'{event.title}' ({event.short_code}) is cancelled, so it has no tickets."
@@ -211,19 +212,3 @@ def _unused_ticket_id(s: Session) -> str:
         ticket_id = new_ticket_id()
         if s.scalar(select(Registration.id).where(Registration.ticket_id == ticket_id)) is None:
             return ticket_id
-
-
-def _find_event(s: Session, reference: str) -> Event:
-    ref = reference.strip()
-    conditions = [Event.id == ref]
-    if looks_like_short_code(ref):
-        conditions.append(Event.short_code == ref.upper())
-    event = s.scalars(
-        select(Event).options(joinedload(Event.venue)).where(or_(*conditions))
-    ).first()
-    if event is None:
-        raise NotFound(
-            f"No event has the id or short code '{ref}'. "
-            "Run 'engagement-desk events list' to see them."
-        )
-    return event

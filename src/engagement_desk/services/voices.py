@@ -20,11 +20,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from engagement_desk.core.clock import Clock, system_clock
-from engagement_desk.core.events import Problem, looks_like_short_code
+from engagement_desk.core.events import Problem
 from engagement_desk.core.importing import MAX_BYTES, UnreadableFile, read_sheet
 from engagement_desk.core.people import collapse_spaces, fold
 from engagement_desk.core.scoring import check_dots, check_points, check_ranking
@@ -47,6 +47,7 @@ from engagement_desk.db.models import (
 from engagement_desk.services import audit
 from engagement_desk.services.devices import DeviceIdentity
 from engagement_desk.services.errors import NotFound, UserError, ValidationFailed
+from engagement_desk.services.events import find_event as find_event  # summary uses it from here
 from engagement_desk.services.files import read_user_file
 from engagement_desk.services.programmes import PriorityInfo
 
@@ -695,21 +696,6 @@ class VoiceService:
 
 
 # ---- shared with the summary service -------------------------------------------------
-
-
-def find_event(s: Session, reference: str) -> Event:
-    """An event by id or short code, or NotFound with what to do."""
-    ref = reference.strip()
-    conditions = [Event.id == ref]
-    if looks_like_short_code(ref):
-        conditions.append(Event.short_code == ref.upper())
-    event = s.scalars(select(Event).where(or_(*conditions))).first()
-    if event is None:
-        raise NotFound(
-            f"No event has the id or short code '{ref}'. "
-            "Run 'engagement-desk events list' to see them."
-        )
-    return event
 
 
 def open_for_voices(s: Session, reference: str) -> Event:

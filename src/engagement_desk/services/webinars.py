@@ -27,7 +27,6 @@ from sqlalchemy.orm import Session
 
 from engagement_desk.core.attendance import AttendanceFile, Attendee, read_attendance
 from engagement_desk.core.clock import Clock, system_clock, to_local
-from engagement_desk.core.events import looks_like_short_code
 from engagement_desk.core.importing import MAX_BYTES, UnreadableFile
 from engagement_desk.core.people import fold, vocabulary_key
 from engagement_desk.core.tickets import TICKET_ID_BYTES
@@ -46,6 +45,7 @@ from engagement_desk.db.models import (
 from engagement_desk.services import audit
 from engagement_desk.services.devices import DeviceIdentity
 from engagement_desk.services.errors import NotFound, UserError
+from engagement_desk.services.events import find_event
 from engagement_desk.services.files import read_user_file
 from engagement_desk.services.imports import ImportRefused
 
@@ -243,7 +243,7 @@ class WebinarService:
         """Log a question; without ``registration_id`` it is anonymous."""
         words = _question_text(text)
         with self._db.session() as s, s.begin():
-            event = _find_event(s, event_ref)
+            event = find_event(s, event_ref)
             if event.status is EventStatus.CANCELLED:
                 raise UserError(
                     f"'{event.title}' ({event.short_code}) is cancelled, so it has no "
@@ -282,7 +282,7 @@ class WebinarService:
     def questions(self, event_ref: str) -> list[QuestionRow]:
         """The event's questions, most upvoted first, then in the order they were asked."""
         with self._db.session() as s:
-            event = _find_event(s, event_ref)
+            event = find_event(s, event_ref)
             found = s.scalars(
                 select(Question)
                 .where(Question.event_id == event.id)
@@ -384,7 +384,7 @@ class WebinarService:
     def themes(self, event_ref: str) -> list[str]:
         """The theme names a question for this event can have."""
         with self._db.session() as s:
-            event = _find_event(s, event_ref)
+            event = find_event(s, event_ref)
             return sorted(_theme_names(s, event.programme_id).values(), key=fold)
 
     # ---- attendance ----------------------------------------------------
@@ -402,7 +402,7 @@ class WebinarService:
         """
         content = read_user_file(path, "attendance report", MAX_BYTES, error=ImportRefused)
         with self._db.session() as s:
-            event = _find_event(s, event_ref)
+            event = find_event(s, event_ref)
             if event.status is EventStatus.CANCELLED:
                 raise UserError(
                     f"'{event.title}' ({event.short_code}) is cancelled, so no one attended "
@@ -572,20 +572,6 @@ def _question_text(text: str) -> str:
             "Shorten it, or split it into two questions."
         )
     return words
-
-
-def _find_event(s: Session, reference: str) -> Event:
-    ref = (reference or "").strip()
-    conditions = [Event.id == ref]
-    if looks_like_short_code(ref):
-        conditions.append(Event.short_code == ref.upper())
-    for condition in conditions:
-        event = s.scalars(select(Event).where(condition)).first()
-        if event is not None:
-            return event
-    raise NotFound(
-        f"No event has the id or short code '{ref}'. Run 'engagement-desk events list' to see them."
-    )
 
 
 def _event_by_id(s: Session, event_id: str) -> Event:
