@@ -15,7 +15,10 @@ rise; no one ranks more than the event's top k), give each hidden count the rang
 promises ("fewer than N" is 1 to N-1, "not shown" is N or more), and search for any other
 assignment of the hidden counts that fits everything printed. A hidden count is *pinned* when
 no such assignment changes it. :class:`IntegerSystem` does that search exactly (bound
-propagation and branching over small integer ranges).
+propagation and branching over small integer ranges). Another assignment that fits usually
+lies close to the real counts, so the search tries values nearest them first and, for the
+ranking table, lets one row change before two and two before all; a search that runs past its
+limit counts as pinned, so slowness only ever hides more.
 
 For the "how many people put each priority in each place" table, the scores are the finding
 and the place counts are detail, so :func:`protect_ranking` lets the place counts give way
@@ -44,13 +47,14 @@ independent integer programming solver, on random events and on the demo data.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 
 SEARCH_LIMIT = 20_000  # branches per question before the answer counts as "pinned"
+NEAR_LIMIT = 500  # branches for a search that lets only a few counts change
 
 
 class TooHard(Exception):
@@ -90,20 +94,49 @@ class IntegerSystem(Generic[K]):
         self.constraints = [c for c in constraints if c.terms]
         self.limit = limit
         self._budget = 0
+        self._truth: Mapping[K, int] = {}
 
-    def pinned(self, hidden: Sequence[K], truth: Mapping[K, int]) -> list[K]:
-        """The hidden variables that no other assignment can change, in the given order."""
+    def pinned(
+        self,
+        hidden: Sequence[K],
+        truth: Mapping[K, int],
+        *,
+        near: Callable[[K], Sequence[Collection[K]]] | None = None,
+        first_only: bool = False,
+    ) -> list[K]:
+        """The hidden variables that no other assignment can change, in the given order.
+
+        ``near(key)``: groups of variables to let change first, the others kept at their
+        real values; a small search there usually finds another assignment at once, and the
+        search over everything runs only when none does. ``first_only``: stop at the first
+        pinned variable (enough to know that something must give).
+        """
+        self._truth = truth
         found = []
         for key in hidden:
-            if not self._can_differ(key, truth[key]):
+            if not self._can_differ(key, truth[key], near(key) if near else ()):
                 found.append(key)
+                if first_only:
+                    break
         return found
 
-    def _can_differ(self, key: K, value: int) -> bool:
+    def _can_differ(self, key: K, value: int, groups: Sequence[Collection[K]] = ()) -> bool:
         low, high = self.ranges[key]
-        for part in ((low, value - 1), (value + 1, high)):
-            if part[0] > part[1]:
-                continue
+        sides = [p for p in ((low, value - 1), (value + 1, high)) if p[0] <= p[1]]
+        for part in sides:
+            for group in groups:
+                bounds = {
+                    k: list(r) if k in group else [self._truth[k]] * 2
+                    for k, r in self.ranges.items()
+                }
+                bounds[key] = list(part)
+                self._budget = NEAR_LIMIT
+                try:
+                    if self._search(bounds):
+                        return True
+                except TooHard:
+                    continue
+        for part in sides:
             bounds = {k: list(r) for k, r in self.ranges.items()}
             bounds[key] = list(part)
             self._budget = self.limit
@@ -124,18 +157,25 @@ class IntegerSystem(Generic[K]):
         if not free:
             return True
         key = min(free, key=lambda k: bounds[k][1] - bounds[k][0])
-        lo, hi = bounds[key]
-        if hi - lo < 8:
-            parts = [(v, v) for v in range(lo, hi + 1)]
-        else:
-            middle = (lo + hi) // 2
-            parts = [(lo, middle), (middle + 1, hi)]
-        for part in parts:
+        for part in self._parts(key, *bounds[key]):
             trial = {k: list(r) for k, r in bounds.items()}
             trial[key] = list(part)
             if self._search(trial):
                 return True
         return False
+
+    def _parts(self, key: K, lo: int, hi: int) -> list[tuple[int, int]]:
+        """How to split a range to branch on, values nearest the real count first: another
+        assignment that fits usually differs from the real one in a few counts, so searching
+        near it finds one in a few steps where searching from 0 up can take thousands."""
+        near = self._truth.get(key, lo)
+        if hi - lo < 8:
+            return [(v, v) for v in sorted(range(lo, hi + 1), key=lambda v: (abs(v - near), v))]
+        if lo < near < hi:
+            return [(near, near), (lo, near - 1), (near + 1, hi)]
+        middle = (lo + hi) // 2
+        parts = [(lo, middle), (middle + 1, hi)]
+        return parts if near <= middle else parts[::-1]
 
 
 def _propagate(bounds: dict[K, list[int]], constraints: Sequence[Constraint[K]]) -> bool:
@@ -222,7 +262,7 @@ def protect_ranking(
     hidden = table.protect_cells(primary, scores=True)
     if hidden is not None:
         return RankingProtection(hidden, frozenset())
-    if not table.pinned({}, scores=True, table_withheld=True):
+    if not table.pinned({}, scores=True, table_withheld=True, first_only=True):
         return RankingProtection({}, frozenset(), table_withheld=True)
     everyone = frozenset(range(len(positions)))
     hidden = table.protect_cells(primary, scores=False)
@@ -280,7 +320,12 @@ class _RankingTable:
         return None
 
     def pinned(
-        self, hidden: Mapping[Place, str], *, scores: bool, table_withheld: bool = False
+        self,
+        hidden: Mapping[Place, str],
+        *,
+        scores: bool,
+        table_withheld: bool = False,
+        first_only: bool = False,
     ) -> list[Place]:
         """The hidden counts that the printed figures leave only one value for. With the
         table withheld, a reader knows no count; then a count of 1 to N-1 must not follow
@@ -319,7 +364,14 @@ class _RankingTable:
                 at_most([*((c, 1) for c in columns[k]), *((c, -1) for c in columns[k - 1])], 0)
             )
         constraints.append(at_most([(c, 1) for c in self.cells], self.top_k * self.rankings))
-        return IntegerSystem(ranges, constraints).pinned(watched, truth)
+        rows = [[c for c in self.cells if c[0] == p] for p in range(len(self.positions))]
+
+        def near(cell: Place) -> list[set[Place]]:
+            own = set(rows[cell[0]])
+            return [own, *(own | set(other) for other in rows if other[0][0] != cell[0])]
+
+        system = IntegerSystem(ranges, constraints)
+        return system.pinned(watched, truth, near=near, first_only=first_only)
 
 
 # ---- a breakdown where one person may be in several rows -------------------------------------
