@@ -771,6 +771,80 @@ def test_place_counts_give_way_before_scores() -> None:
     assert guard.withheld_scores == frozenset(range(5)) and not guard.table_withheld
 
 
+@st.composite
+def ranking_tables(draw: st.DrawFn) -> tuple[list[list[int]], int, int, int]:
+    """Random rankings of 5 priorities: how many put each in each place, the number of
+    rankings, the threshold and the places each person gave."""
+    top_k = draw(st.integers(1, 5))
+    threshold = draw(st.sampled_from([3, 5, 5, 10]))
+    rng = random.Random(draw(st.integers(0, 2**32 - 1)))
+    rankings = draw(st.integers(1, 40))
+    weights = [rng.random() + 0.1 for _ in range(5)]
+    positions = [[0] * 5 for _ in range(5)]
+    for _ in range(rankings):
+        pool: list[int] = list(range(5))
+        for place in range(rng.randint(1, top_k)):
+            pick = rng.choices(pool, [weights[p] for p in pool])[0]
+            pool.remove(pick)
+            positions[pick][place] += 1
+    return positions, rankings, threshold, top_k
+
+
+@hypothesis_settings(max_examples=60, deadline=None)
+@given(table=ranking_tables())
+def test_random_ranking_tables_hide_nothing_that_can_be_worked_out(
+    table: tuple[list[list[int]], int, int, int],
+) -> None:
+    """protect_ranking on its own, on many more tables than whole events allow: the scores
+    (unless withheld) and the place counts as labelled, attacked."""
+    positions, rankings, threshold, top_k = table
+    guard = protect_ranking(positions, rankings, threshold, top_k)
+    totals = [sum((5 - k) * c for k, c in enumerate(row)) for row in positions]
+
+    def cell(p: int, k: int) -> Cell:
+        label = guard.hidden.get((p, k))
+        if label == SMALL:
+            return Cell.fewer_than(threshold)
+        return Cell.not_shown() if label else Cell.shown(positions[p][k])
+
+    scores = tuple(
+        PriorityScore(
+            priority_id=f"p{p}",
+            position=p + 1,
+            title=f"Priority {p + 1}",
+            total=None if guard.withheld_scores else total,
+            mean=None if guard.withheld_scores else round(total / rankings, 2),
+            share=None,
+            place=None if guard.withheld_scores else 1 + sum(1 for t in totals if t > total),
+            positions=() if guard.table_withheld else tuple(cell(p, k) for k in range(5)),
+        )
+        for p, total in enumerate(totals)
+    )
+    method = MethodResult(
+        method="ranking",
+        label="Ranking",
+        responses=Cell.shown(rankings),
+        tally_dots=0,
+        linked_responses=Cell.shown(0),
+        shown=True,
+        scores=scores,
+        order=(),
+        reading="",
+        by_group=(),
+    )
+    rules = EventRules(priorities=5, dots_each=1, top_k=top_k)
+    att = Attacker(threshold=threshold)
+    _method(att, method, rules, "")
+    assert_safe(att)
+    if guard.withheld_scores:
+        # Scores give way only when even a table with no counts at all would give one away:
+        # print the scores without the table and the attacker works out a small count.
+        bare = [(total, ()) for total in totals]
+        att = Attacker(threshold=threshold)
+        _method(att, _ranking_method(bare, rankings), rules, "")
+        assert att.pinned(), f"scores withheld that a withheld table would have protected: {table}"
+
+
 def _true_positions(desk: Desk, event_id: str) -> dict[str, list[int]]:
     with desk.db.session() as s:
         ids = list(s.scalars(select(Priority.id).order_by(Priority.position)))
