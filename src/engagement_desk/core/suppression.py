@@ -238,7 +238,6 @@ class RankingProtection:
     withheld_scores: frozenset[int]
     table_withheld: bool = False
     withheld_all: bool = False
-    reason: str = ""
 
 
 def protect_ranking(
