@@ -260,24 +260,8 @@ PROGRAMME_FIELDS = PACK_ROWS["programme"].names
 DOOR_PERSON_FIELDS = PACK_ROWS["people"].fields
 
 # A person's details that are edited and so merge field by field (services/registrations.py
-# notes when each changed). The rest (ids, times, the search text) are not details.
-PERSON_DETAILS = (
-    "full_name",
-    "email",
-    "phone",
-    "postcode_district",
-    "role",
-    "child_age_band",
-    "child_setting",
-    "ehcp_status",
-    "need_areas",
-    "access_needs",
-    "access_notes",
-    "consent_store",
-    "consent_special_category",
-    "consent_future_contact",
-    "consent_quote",
-)
+# notes when each changed), with their words for the merge report. The rest (ids, times, the
+# search text) are not details.
 DETAIL_WORDS = {
     "full_name": "name",
     "email": "email address",
@@ -295,6 +279,7 @@ DETAIL_WORDS = {
     "consent_future_contact": "consent to be contacted again",
     "consent_quote": "consent to be quoted",
 }
+PERSON_DETAILS = tuple(DETAIL_WORDS)
 
 # What a bundle carries, in the order rows must go in (parents before children).
 BUNDLE_KINDS: tuple[tuple[str, Any], ...] = (
@@ -312,27 +297,7 @@ BUNDLE_KINDS: tuple[tuple[str, Any], ...] = (
 BUNDLE_ROWS: dict[str, RowFields] = {
     "people": RowFields(
         Person.__table__,
-        (
-            "id",
-            "device_id",
-            "full_name",
-            "email",
-            "phone",
-            "postcode_district",
-            "role",
-            "child_age_band",
-            "child_setting",
-            "ehcp_status",
-            "need_areas",
-            "access_needs",
-            "access_notes",
-            "consent_store",
-            "consent_special_category",
-            "consent_future_contact",
-            "consent_quote",
-            "created_at",
-            "updated_at",
-        ),
+        ("id", "device_id", *PERSON_DETAILS, "created_at", "updated_at"),
         _PERSON_ADDED,
     ),
     "registrations": PACK_ROWS["registrations"],
