@@ -40,6 +40,7 @@ from engagement_desk.db.database import (
     Cause,
     Database,
     DatabaseProblem,
+    backups_in,
     cause_of,
     remove_with_journals,
     sqlite_file_writable,
@@ -158,20 +159,11 @@ class BackupService:
 
     def list_backups(self) -> list[KeptCopy]:
         """The backups in the backups folder, newest first."""
-        folder = self.folder
-        if folder is None or not folder.is_dir():
-            return []
         copies: list[KeptCopy] = []
-        try:
-            candidates = list(folder.iterdir())
-        except OSError:
-            return []
-        for path in candidates:
-            if path.name.startswith(".") or path.suffix not in (".sqlite3", ".db", ".sqlite"):
-                continue
+        for kept in backups_in(self.folder):
+            path = kept.path
             try:
                 size = path.stat().st_size
-                mtime = datetime.fromtimestamp(path.stat().st_mtime, UTC)
             except OSError:
                 continue
             match = _NAME.search(path.name)
@@ -179,7 +171,7 @@ class BackupService:
                 made_at = datetime.strptime(match[1], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
                 reason = match[2]
             else:
-                made_at, reason = mtime, "copied in"
+                made_at, reason = kept.made_at, "copied in"
             copies.append(KeptCopy(path, made_at, reason, size))
         copies.sort(key=lambda c: (c.made_at, c.path.name), reverse=True)
         return copies
